@@ -46,9 +46,13 @@ struct Connection {
     Duration timeout{};  // cp->timeout
     std::uint64_t id = 0;  // creation order; ties in expiry are broken by it (determinism)
 
-    // Intrusive hash chain (ConnTable) and bookkeeping.
+    // ConnTable bookkeeping: intrusive hash chain, slot generation, the due time of this entry's
+    // newest timer-heap record (older records are stale and skipped).
     std::uint32_t hash_next = kNoConn;
     std::uint32_t generation = 0;
+    bool hashed = false;
+    bool in_use = false;
+    Timestamp heap_due;
 
     // Per-connection packet counters (in = client->RS, out = RS->client).
     std::uint64_t inpkts = 0, outpkts = 0, inbytes = 0, outbytes = 0;

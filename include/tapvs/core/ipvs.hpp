@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <string>
 #include <memory>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "tapvs/core/ipvs_user.hpp"
 #include "tapvs/core/scheduler.hpp"
 #include "tapvs/core/service.hpp"
+#include "tapvs/core/tcp_state.hpp"
 #include "tapvs/core/time.hpp"
 
 namespace tapvs::core {
@@ -29,6 +31,32 @@ struct IpvsConfig {
 };
 
 class ConnTable;
+
+// What decided a new connection, for traces (filled only when an observer is set).
+struct Decision {
+    const VirtualService* svc = nullptr;
+    const RealServer* dest = nullptr;  // nullptr: no destination available
+    bool persistent = false;           // an existing persistence template decided, not the scheduler
+    std::string why;                   // the scheduler's sentence with its numbers
+};
+
+// Hooks for traces and logs; the default does nothing. Called on the data path only when set.
+class IpvsObserver {
+public:
+    virtual ~IpvsObserver() = default;
+    virtual void on_schedule(const SchedPacket&, const Decision&, Timestamp) {}
+    virtual void on_conn_new(const Connection&, Timestamp) {}
+    virtual void on_conn_state(const Connection&, TcpState /*old_state*/, Timestamp) {}
+    virtual void on_conn_expire(const Connection&, Timestamp) {}
+};
+
+// The outcome of trying to schedule a new connection (ip_vs_schedule / ip_vs_sched_persist).
+enum class ScheduleStatus : std::uint8_t {
+    ok,            // conn is the new connection
+    no_dest,       // the scheduler found no destination: ip_vs_leave() -> ICMP port unreachable
+    port_zero,     // non-persistent service asked for another port ("port zero only supported...")
+    ftpdata,       // client port 20 is never scheduled
+};
 
 class Ipvs {
 public:
@@ -68,6 +96,45 @@ public:
 
     ConnTable& conns() noexcept { return *conns_; }
     const ConnTable& conns() const noexcept { return *conns_; }
+
+    // ---- data path (ip_vs_core.c, ip_vs_conn.c) ----
+    void set_observer(IpvsObserver* o) noexcept { observer_ = o; }
+
+    // ip_vs_service_find(): fwmark services first, then <protocol, vaddr, vport>, then a port-zero
+    // service on the same address.
+    VirtualService* service_for(Proto p, net::Ipv4Addr vaddr, std::uint16_t vport,
+                                std::uint32_t fwmark) const noexcept;
+    // Schedules a new connection for `pkt` (client -> virtual service); on ok, *conn is its index.
+    ScheduleStatus schedule(VirtualService& svc, const SchedPacket& pkt, Timestamp now, std::uint32_t* conn);
+    // A packet of connection `i` in the given direction: counters, TCP state, and the timer
+    // (ip_vs_in_stats / ip_vs_out_stats, ip_vs_set_state, ip_vs_conn_put). `l3_len` = IP length.
+    void conn_packet(std::uint32_t i, bool outbound, const TcpFlags* tcp, std::uint32_t l3_len,
+                     Timestamp now);
+    // A SYN hits an existing connection: ip_vs_in()'s conn_reuse_mode logic. True when the old
+    // entry was expired and the packet must be scheduled afresh.
+    bool reuse_for_new_conn(std::uint32_t i, Timestamp now);
+    // ip_vs_conn_expire_now(): let the timer fire at `now`.
+    void expire_now(std::uint32_t i, Timestamp now);
+    // Fires every timer due at or before `now`: connections, templates, the dest trash, and the
+    // schedulers' own timers (lblc/lblcr).
+    void expire(Timestamp now);
+    // The earliest time expire() has work to do (a default Timestamp when nothing is pending).
+    Timestamp next_timer() const noexcept;
+
+private:
+    void bind_dest(Connection& c, RealServer& d) noexcept;
+    void unbind_dest(Connection& c) noexcept;
+    void expire_conn(std::uint32_t i, Timestamp now);
+    std::uint32_t new_conn(const Connection& proto, RealServer& dest, Timestamp now);
+    bool check_template(std::uint32_t ct) noexcept;
+    void unlink_dest(VirtualService& svc, RealServer& d, Timestamp now);
+    void update_dest(VirtualService& svc, RealServer& d, const DestUser& u, bool add);
+
+    IpvsObserver* observer_ = nullptr;
+    std::uint64_t next_conn_id_ = 1;
+    Stats tot_stats_;
+    Timestamp last_sched_tick_;
+    std::uint32_t n_fwmark_svcs_ = 0, n_port0_svcs_ = 0;
 
 private:
     IpvsConfig cfg_;

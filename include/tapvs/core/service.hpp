@@ -65,6 +65,15 @@ struct Stats {
     std::uint64_t outbytes = 0;
 };
 
+// The identity of a virtual service: <protocol, addr, port> or a firewall mark.
+struct ServiceKey {
+    std::uint32_t fwmark = 0;  // non-zero: fwmark service; protocol/addr/port unused
+    Proto protocol = Proto::none;
+    net::Ipv4Addr addr;
+    std::uint16_t port = 0;
+    friend auto operator<=>(const ServiceKey&, const ServiceKey&) = default;
+};
+
 // struct ip_vs_dest.
 struct RealServer {
     net::Ipv4Addr addr;
@@ -84,22 +93,15 @@ struct RealServer {
     bool available = false;          // IP_VS_DEST_F_AVAILABLE: linked into its service
     bool overload = false;           // IP_VS_DEST_F_OVERLOAD: u_threshold reached
 
-    VirtualService* svc = nullptr;   // the service it belongs (or last belonged) to
+    VirtualService* svc = nullptr;   // the service it belongs to (nullptr once that service is gone)
+    ServiceKey vkey;                 // the service it was added to (the trash revives by it)
     std::uint32_t refcnt = 0;        // connections and templates bound to it (they keep it alive)
+    Timestamp trashed_at;            // when -d moved it to the dest trash
     Stats stats;
 
     // ip_vs_dest_conn_overhead(): (activeconns << 8) + inactconns.
     std::uint32_t conn_overhead() const noexcept { return (activeconns << 8) + inactconns; }
     net::Endpoint endpoint() const noexcept { return {addr, port}; }
-};
-
-// The identity of a virtual service: <protocol, addr, port> or a firewall mark.
-struct ServiceKey {
-    std::uint32_t fwmark = 0;  // non-zero: fwmark service; protocol/addr/port unused
-    Proto protocol = Proto::none;
-    net::Ipv4Addr addr;
-    std::uint16_t port = 0;
-    friend auto operator<=>(const ServiceKey&, const ServiceKey&) = default;
 };
 
 // struct ip_vs_service.
