@@ -76,8 +76,15 @@ struct RouteAdd {
 struct RouteDel { net::Ipv4Addr dst; int prefix_len = 0; std::optional<net::Ipv4Addr> via; std::string dev; };
 struct NeighAdd { net::Ipv4Addr addr; net::MacAddr mac; std::string dev; bool replace = false; };
 struct NeighDel { net::Ipv4Addr addr; std::string dev; };
-struct SysctlSet { std::string key; std::string value; };  // key dotted: "net.ipv4.ip_forward"
-struct SysctlGet { std::string key; };                     // `sysctl KEY`, `cat /proc/sys/...`
+struct SysctlSet {
+    std::string key;     // dotted: "net.ipv4.ip_forward"
+    std::string value;
+    bool quiet = false;  // `echo V > /proc/sys/...` and `sysctl -q` print nothing; `sysctl -w` prints "key = value"
+};
+struct SysctlGet {
+    std::string key;
+    bool value_only = false;  // `sysctl -n KEY` and `cat /proc/sys/...` print the bare value
+};
 
 // iptables -t mangle ... -j MARK --set-mark N[/MASK] (only what fwmark services need).
 struct MarkMatch {

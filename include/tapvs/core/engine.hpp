@@ -1,0 +1,99 @@
+// The director: one pure entry point for frames (handle), one for time (expire). It answers ARP
+// and ping for its own addresses, resolves neighbours, forwards IPv4 between its ports when
+// ip_forward is on, and runs IPVS (schedule, NAT/DR/TUN) on packets for its virtual services.
+// No I/O, no clock: frames come in with their timestamp, frames go out through a PacketSink.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+#include "tapvs/core/host.hpp"
+#include "tapvs/core/ipvs.hpp"
+#include "tapvs/net/bytes.hpp"
+#include "tapvs/net/drop_reason.hpp"
+#include "tapvs/net/frame_buf.hpp"
+
+namespace tapvs::core {
+
+class PacketSink {
+public:
+    virtual ~PacketSink() = default;
+    virtual void emit(PortId out, net::ConstBytes frame) = 0;
+};
+
+// Events for traces and logs (all optional). Also receives IPVS's events (IpvsObserver).
+class EngineObserver : public IpvsObserver {
+public:
+    virtual void on_rx(PortId, net::ConstBytes, Timestamp) {}
+    virtual void on_tx(PortId, net::ConstBytes, Timestamp) {}
+    virtual void on_drop(PortId, net::ConstBytes, net::DropReason, Timestamp) {}
+    // An ARP event: a request sent, a reply sent, a neighbour learned or failed.
+    enum class ArpEvent : std::uint8_t { request_sent, reply_sent, learned, failed };
+    virtual void on_arp(PortId, ArpEvent, net::Ipv4Addr, const net::MacAddr&, Timestamp) {}
+};
+
+struct PortCounters {
+    std::uint64_t rx_frames = 0, rx_bytes = 0, tx_frames = 0, tx_bytes = 0;
+};
+
+struct EngineStats {
+    std::array<std::uint64_t, net::kDropReasonCount> drops{};
+    std::vector<PortCounters> ports;
+    std::uint64_t arp_requests_sent = 0, arp_replies_sent = 0, icmp_sent = 0, forwarded = 0;
+    std::uint64_t drop_total() const noexcept {
+        std::uint64_t n = 0;
+        for (auto d : drops) n += d;
+        return n;
+    }
+    std::uint64_t drop(net::DropReason r) const noexcept { return drops[net::index_of(r)]; }
+};
+
+struct EngineConfig {
+    IpvsConfig ipvs;
+    Duration arp_retrans = seconds(1);          // neigh retrans_time
+    int arp_probes = 3;                         // mcast_solicit: requests before giving up
+    std::size_t neigh_queue_bytes = 212992;     // unres_qlen_bytes: packets waiting per neighbour
+};
+
+class Engine {
+public:
+    explicit Engine(EngineConfig cfg = {});
+    ~Engine();
+    Engine(const Engine&) = delete;
+    Engine& operator=(const Engine&) = delete;
+
+    // One frame received on `in` at `now`. `frame` must have net::kFrameHeadroom bytes of headroom
+    // (TUN prepends a header in place); it is rewritten in place and may be emitted.
+    void handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out);
+    // Timers due at or before `now`: ARP retransmissions and failures, IPVS connection expiry.
+    void expire(Timestamp now, PacketSink& out);
+    // The earliest time expire() has work (a default Timestamp when none).
+    Timestamp next_timer() const noexcept;
+
+    Ipvs& ipvs() noexcept { return ipvs_; }
+    const Ipvs& ipvs() const noexcept { return ipvs_; }
+    Host& host() noexcept { return host_; }
+    const Host& host() const noexcept { return host_; }
+    const EngineStats& stats() const noexcept { return stats_; }
+    void set_observer(EngineObserver* o) noexcept {
+        observer_ = o;
+        ipvs_.set_observer(o);
+    }
+    const EngineConfig& config() const noexcept { return cfg_; }
+
+private:
+    struct Impl;
+    friend struct Impl;
+
+    EngineConfig cfg_;
+    Ipvs ipvs_;
+    Host host_;
+    EngineStats stats_;
+    EngineObserver* observer_ = nullptr;
+    std::vector<std::uint8_t> scratch_;  // frames the engine originates (ICMP errors), preallocated
+    std::uint16_t ip_id_ = 0;            // id of headers the engine makes (ICMP, RST, TUN outer)
+    Timestamp next_neigh_timer_{};       // earliest ARP retransmission or failure (default: none)
+};
+
+}  // namespace tapvs::core

@@ -1,0 +1,135 @@
+// The director as a host: its ports (each a MAC, IPv4 addresses and an MTU), routes, neighbours
+// (ARP cache), sysctls and the mangle MARK rules fwmark services use. Pure data and lookups; the
+// engine (engine.hpp) moves frames through it.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tapvs/core/time.hpp"
+#include "tapvs/ctl/command.hpp"
+#include "tapvs/net/addr.hpp"
+
+namespace tapvs::core {
+
+using PortId = std::uint16_t;
+inline constexpr PortId kNoPort = 0xffff;
+
+struct PortAddr {
+    net::Ipv4Addr addr;
+    int prefix_len = 32;
+    std::string label;
+    bool contains(net::Ipv4Addr a) const noexcept {
+        return (a.host_order & net::prefix_mask(prefix_len)) == (addr.host_order & net::prefix_mask(prefix_len));
+    }
+};
+
+struct Port {
+    std::string name;
+    net::MacAddr mac;
+    int mtu = 1500;
+    bool up = false;
+    bool loopback = false;  // "lo": addresses are local, no frames go in or out
+    std::vector<PortAddr> addrs;  // the first is the primary
+};
+
+// One route. Connected routes come from the ports' addresses (proto kernel); static ones from
+// `ip route add` / `route add`.
+struct Route {
+    net::Ipv4Addr dst;
+    int prefix_len = 0;
+    std::optional<net::Ipv4Addr> via;
+    PortId port = kNoPort;
+    bool connected = false;
+    bool matches(net::Ipv4Addr a) const noexcept {
+        return (a.host_order & net::prefix_mask(prefix_len)) == dst.host_order;
+    }
+};
+
+enum class NeighState : std::uint8_t { incomplete, reachable, permanent, failed };
+
+struct Neighbour {
+    net::Ipv4Addr addr;
+    PortId port = kNoPort;
+    net::MacAddr mac;
+    NeighState state = NeighState::incomplete;
+    Timestamp updated;
+    int probes = 0;          // ARP requests sent while incomplete
+    Timestamp next_probe;    // when to retransmit (incomplete)
+    std::deque<std::vector<std::uint8_t>> queue;  // IP packets waiting for resolution
+    std::size_t queued_bytes = 0;
+};
+
+// Host-level sysctls tapvs acts on (the rest are stored and shown).
+struct HostSysctl {
+    bool ip_forward = false;              // net.ipv4.ip_forward
+    bool icmp_echo_ignore_all = false;    // net.ipv4.icmp_echo_ignore_all
+    bool icmp_echo_ignore_broadcasts = true;
+};
+
+class Host {
+public:
+    // Ports: made on first mention by name (a config line, or --port at run time).
+    PortId port_id(std::string_view name);  // creates it when unknown
+    std::optional<PortId> find_port(std::string_view name) const noexcept;
+    Port& port(PortId id) noexcept { return ports_[id]; }
+    const Port& port(PortId id) const noexcept { return ports_[id]; }
+    const std::vector<Port>& ports() const noexcept { return ports_; }
+
+    // Is `a` one of the host's own addresses (any port, or loopback 127/8)? Sets *on to its port.
+    bool is_local(net::Ipv4Addr a, PortId* on = nullptr) const noexcept;
+    // Is `a` a broadcast address of a connected subnet (or 255.255.255.255)?
+    bool is_broadcast(net::Ipv4Addr a) const noexcept;
+    // Longest-prefix match over up ports' routes; nullptr when none.
+    const Route* route(net::Ipv4Addr dst) const noexcept;
+    // The source address for a packet the host originates toward `dst` out of `port`
+    // (inet_select_addr: an address of that port on the same subnet, else its primary).
+    net::Ipv4Addr source_for(PortId port, net::Ipv4Addr dst) const noexcept;
+
+    // Neighbours, keyed by (port, address).
+    Neighbour* neighbour(PortId port, net::Ipv4Addr a) noexcept;
+    Neighbour& neighbour_create(PortId port, net::Ipv4Addr a);
+    void neighbour_delete(PortId port, net::Ipv4Addr a);
+    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept { return neigh_; }
+    const std::unordered_map<std::uint64_t, Neighbour>& neighbours() const noexcept { return neigh_; }
+
+    // fwmark from the mangle PREROUTING rules (first matching rule's effect, iptables order).
+    std::uint32_t mark_for(PortId in, std::uint8_t protocol, net::Ipv4Addr src, net::Ipv4Addr dst,
+                           std::uint16_t sport, std::uint16_t dport) const noexcept;
+
+    HostSysctl& sysctl() noexcept { return sysctl_; }
+    const HostSysctl& sysctl() const noexcept { return sysctl_; }
+    // Every other known sysctl, by dotted key (shown by `sysctl KEY`).
+    std::map<std::string, std::string>& sysctl_values() noexcept { return sysctl_values_; }
+    const std::map<std::string, std::string>& sysctl_values() const noexcept { return sysctl_values_; }
+    // An integer per-interface sysctl (net.ipv4.conf.IF.NAME), falling back to conf.all.
+    int conf(std::string_view dev, std::string_view name, int fallback) const;
+
+    std::vector<Route>& routes() noexcept { return routes_; }
+    const std::vector<Route>& routes() const noexcept { return routes_; }
+    std::vector<ctl::cmd::MarkRule>& mark_rules() noexcept { return mark_rules_; }
+    const std::vector<ctl::cmd::MarkRule>& mark_rules() const noexcept { return mark_rules_; }
+
+    // Rebuilds the connected routes after an address or link change.
+    void refresh_connected_routes();
+
+private:
+    static std::uint64_t neigh_key(PortId port, net::Ipv4Addr a) noexcept {
+        return (std::uint64_t{port} << 32) | a.host_order;
+    }
+
+    std::vector<Port> ports_;
+    std::vector<Route> routes_;  // connected first (refreshed), then static in insertion order
+    std::unordered_map<std::uint64_t, Neighbour> neigh_;
+    std::vector<ctl::cmd::MarkRule> mark_rules_;
+    HostSysctl sysctl_;
+    std::map<std::string, std::string> sysctl_values_;
+};
+
+}  // namespace tapvs::core

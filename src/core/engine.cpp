@@ -1,0 +1,301 @@
+// The director's receive path: Ethernet -> ARP or IPv4; IPv4 to a local address -> IPVS (LOCAL_IN:
+// ip_vs_in, ip_vs_in_icmp) or the host itself; other IPv4 -> forwarding (ip_forward) with IPVS's
+// reply hook for NAT (FORWARD: ip_vs_out, ip_vs_out_icmp).
+#include "core/engine_impl.hpp"
+
+namespace tapvs::core {
+
+using net::DropReason;
+
+Engine::Engine(EngineConfig cfg) : cfg_(cfg), ipvs_(cfg.ipvs) {
+    scratch_.resize(net::kFrameHeadroom + 14 + 576 + 64);
+}
+
+Engine::~Engine() = default;
+
+void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out) {
+    Impl x{*this, out, now};
+    if (next_timer() != Timestamp{} && next_timer() <= now) expire(now, out);
+    if (in >= stats_.ports.size()) stats_.ports.resize(std::size_t{in} + 1);
+    auto& pc = stats_.ports[in];
+    ++pc.rx_frames;
+    pc.rx_bytes += frame.size();
+    if (observer_) observer_->on_rx(in, frame.bytes(), now);
+    x.receive(in, frame);
+}
+
+void Engine::expire(Timestamp now, PacketSink& out) {
+    Impl x{*this, out, now};
+    ipvs_.expire(now);
+    if (next_neigh_timer_ != Timestamp{} && next_neigh_timer_ <= now) x.neigh_timers();
+}
+
+Timestamp Engine::next_timer() const noexcept {
+    Timestamp a = ipvs_.next_timer();
+    Timestamp b = next_neigh_timer_;
+    if (a == Timestamp{}) return b;
+    if (b == Timestamp{}) return a;
+    return std::min(a, b);
+}
+
+void Engine::Impl::drop(PortId port, net::ConstBytes frame, DropReason r) {
+    ++e.stats_.drops[net::index_of(r)];
+    if (e.observer_) e.observer_->on_drop(port, frame, r, now);
+}
+
+void Engine::Impl::receive(PortId in, net::FrameBuf& buf) {
+    const Host& host = e.host_;
+    if (in >= host.ports().size() || !host.port(in).up || host.port(in).loopback)
+        return drop(in, buf.bytes(), DropReason::port_down);
+    auto parsed = net::parse_frame(buf.bytes());
+    if (!parsed) return drop(in, buf.bytes(), parsed.error());
+    const net::ParsedFrame& pf = *parsed;
+    const net::MacAddr dst = pf.eth(buf.bytes()).dst();
+    if (dst != host.port(in).mac && !dst.is_multicast()) return drop(in, buf.bytes(), DropReason::mac_not_ours);
+    if (pf.is_arp()) return arp_in(in, buf, pf);
+    receive_ipv4(in, buf, pf);
+}
+
+void Engine::Impl::receive_ipv4(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
+    const Host& host = e.host_;
+    // fib_validate_source(): a source that is multicast, broadcast, zero, loopback or one of our own
+    // addresses is a martian.
+    if (pf.src.is_multicast() || pf.src.is_limited_broadcast() || pf.src.is_zero() || pf.src.is_loopback() ||
+        host.is_local(pf.src) || host.is_broadcast(pf.src))
+        return drop(in, buf.bytes(), DropReason::martian_source);
+    if (host.is_local(pf.dst)) return local_in(in, buf, pf);
+    if (pf.dst.is_multicast() || host.is_broadcast(pf.dst)) {
+        // Broadcast and multicast are for the host only; it has nobody listening (ping to a
+        // broadcast address is ignored: icmp_echo_ignore_broadcasts).
+        return drop(in, buf.bytes(), DropReason::local_no_socket);
+    }
+    forward(in, buf, pf);
+}
+
+// LOCAL_IN: IPVS first (ip_vs_in), then the host.
+void Engine::Impl::local_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
+    Ipvs& ipvs = e.ipvs_;
+    net::ConstBytes frame = buf.bytes();
+    if (pf.is_fragment) return drop(in, frame, DropReason::ipv4_fragment);  // no reassembly in tapvs
+
+    if (pf.is_icmp()) {
+        if (ipvs_in_icmp(in, buf, pf)) return;
+        net::ConstIcmpView icmp = pf.icmp(frame);
+        if (icmp.type() == net::kIcmpEcho && !e.host_.sysctl().icmp_echo_ignore_all) {
+            if (!icmp.checksum_ok()) return drop(in, frame, DropReason::icmp_bad_checksum);
+            return icmp_echo_reply(in, buf, pf);
+        }
+        return drop(in, frame, DropReason::icmp_unhandled);
+    }
+    if (!pf.is_tcp() && !pf.is_udp()) {
+        // ip_local_deliver_finish(): no handler for this protocol.
+        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpProtUnreach);
+        return drop(in, frame, DropReason::protocol_unsupported);
+    }
+
+    const Proto proto = pf.is_tcp() ? Proto::tcp : Proto::udp;
+    std::uint32_t conn = ipvs.conns().find_in(proto, pf.src, pf.sport, pf.dst, pf.dport);
+    const bool syn = pf.is_tcp() && pf.tcp(frame).syn();
+    if (conn != kNoConn) {
+        // ip_vs_in(): a SYN on an entry in TIME_WAIT/CLOSE may start a new connection (conn_reuse_mode).
+        if (syn && ipvs.reuse_for_new_conn(conn, now)) conn = kNoConn;
+    }
+    if (conn != kNoConn) {
+        const Connection& c = ipvs.conns().at(conn);
+        if (c.dest && !c.dest->available) {
+            // The real server was removed: drop silently without re-arming (expire_nodest_conn = 0),
+            // or expire the entry now.
+            if (ipvs.sysctl().expire_nodest_conn) ipvs.expire_now(conn, now);
+            return drop(in, frame, DropReason::ipvs_dest_unavailable);
+        }
+        return ipvs_in(in, buf, pf, conn);
+    }
+
+    const std::uint32_t mark =
+        e.host_.mark_rules().empty() ? 0 : e.host_.mark_for(in, pf.protocol, pf.src, pf.dst, pf.sport, pf.dport);
+    VirtualService* svc = ipvs.service_for(proto, pf.dst, pf.dport, mark);
+    if (svc) {
+        bool schedulable = true;
+        if (pf.is_tcp()) {
+            // tcp_conn_schedule(): only a SYN without RST starts a connection (any non-RST with sloppy_tcp).
+            net::ConstTcpView th = pf.tcp(frame);
+            schedulable = !th.rst() && (th.syn() || ipvs.sysctl().sloppy_tcp);
+        }
+        if (!schedulable) {
+            tcp_reset(frame, pf);  // the local stack has no socket: it answers with a reset
+            return drop(in, frame, DropReason::ipvs_not_syn);
+        }
+        SchedPacket sp{proto, pf.src, pf.dst, pf.sport, pf.dport};
+        switch (ipvs.schedule(*svc, sp, now, &conn)) {
+            case ScheduleStatus::ok: return ipvs_in(in, buf, pf, conn);
+            case ScheduleStatus::no_dest:
+                // ip_vs_leave(): ICMP port unreachable, whatever the protocol.
+                icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
+                return drop(in, frame, DropReason::ipvs_no_dest);
+            case ScheduleStatus::port_zero: return drop(in, frame, DropReason::ipvs_port_zero);
+            case ScheduleStatus::ftpdata: return drop(in, frame, DropReason::ipvs_ftpdata_port);
+        }
+    }
+
+    // The host itself: no sockets, so TCP gets a reset and UDP a port unreachable.
+    if (!net::l4_checksum_ok(pf, frame))
+        return drop(in, frame, pf.is_tcp() ? DropReason::tcp_bad_checksum : DropReason::udp_bad_checksum);
+    if (pf.is_tcp()) tcp_reset(frame, pf);
+    else icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
+    drop(in, frame, DropReason::local_no_socket);
+}
+
+// ip_vs_in() for a packet of connection `conn`: counters and state, then the connection's
+// transmitter (ip_vs_nat_xmit / ip_vs_dr_xmit / ip_vs_tunnel_xmit).
+void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf, std::uint32_t conn) {
+    Ipvs& ipvs = e.ipvs_;
+    Host& host = e.host_;
+    net::Bytes frame = buf.bytes();
+    TcpFlags flags;
+    const TcpFlags* tcp = nullptr;
+    if (pf.is_tcp()) {
+        net::ConstTcpView th = pf.tcp(net::ConstBytes{frame});
+        flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
+        tcp = &flags;
+    }
+    // Copy what is needed before conn_packet(): a one-packet connection is gone after it.
+    const Connection c = ipvs.conns().at(conn);
+    ipvs.conn_packet(conn, false, tcp, pf.l3_len, now);
+
+    const Forwarder& fwd = forwarder_for(c.fwd());
+    const Route* r = host.route(c.daddr);
+    if (!r) return drop(in, frame, DropReason::no_route);  // __ip_vs_get_out_rt(): no route, dropped
+    net::Ipv4View iph = pf.ipv4(frame);
+    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu) - fwd.overhead();
+    if (pf.l3_len > mtu && iph.df()) {  // ensure_mtu_is_adequate()
+        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));
+        return drop(in, frame, DropReason::frag_needed);
+    }
+    if (iph.ttl() <= 1) {  // decrement_ttl()
+        icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
+        return drop(in, frame, DropReason::ttl_exceeded);
+    }
+    iph.decrease_ttl();
+    XmitInfo xi;
+    xi.outer_src = host.source_for(r->port, c.daddr);
+    xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
+    if (fwd.overhead() != 0) xi.ip_id = next_ip_id();
+    net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
+    if (ip.empty()) return drop(in, buf.bytes(), DropReason::neigh_queue_full);
+    const net::Ipv4Addr nexthop = fwd.next_hop_is_dest() || !r->via ? c.daddr : *r->via;
+    send_ip(r->port, nexthop, buf, ip);
+}
+
+// ip_vs_in_icmp(): an ICMP error from the client's side about a packet of a connection (the
+// quoted packet went from the virtual service to the client). True when IPVS took it.
+bool Engine::Impl::ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
+    net::Bytes frame = buf.bytes();
+    net::ConstIcmpView icmp = pf.icmp(net::ConstBytes{frame});
+    const std::uint8_t type = icmp.type();
+    if (type != net::kIcmpDestUnreach && type != net::kIcmpSourceQuench && type != net::kIcmpTimeExceeded)
+        return false;
+    const net::Ipv4Layer& q = pf.icmp_inner;
+    if (!q.present || !q.l4_parsed || (q.protocol != net::kIpProtoTcp && q.protocol != net::kIpProtoUdp))
+        return false;
+    Ipvs& ipvs = e.ipvs_;
+    const Proto proto = q.protocol == net::kIpProtoTcp ? Proto::tcp : Proto::udp;
+    // The quoted packet is a reply: from vaddr:vport to caddr:cport.
+    const std::uint32_t conn = ipvs.conns().find_in(proto, q.dst, q.dport, q.src, q.sport);
+    if (conn == kNoConn) return false;
+    if (!icmp.checksum_ok()) {
+        drop(in, frame, DropReason::icmp_bad_checksum);
+        return true;
+    }
+    const Connection c = ipvs.conns().at(conn);
+    ipvs.conn_packet(conn, false, nullptr, pf.l3_len, now);  // ip_vs_in_stats(); no state change for ICMP
+    const Forwarder& fwd = forwarder_for(c.fwd());
+    const Route* r = e.host_.route(c.daddr);
+    if (!r) {
+        drop(in, frame, DropReason::no_route);
+        return true;
+    }
+    net::Ipv4View iph = pf.ipv4(frame);
+    if (iph.ttl() <= 1) {
+        drop(in, frame, DropReason::ttl_exceeded);  // no ICMP about an ICMP error
+        return true;
+    }
+    iph.decrease_ttl();
+    net::Bytes ip = iph.bytes();
+    if (c.fwd() == FwdMethod::masq) {
+        nat_icmp(ip, c, false);  // ip_vs_icmp_xmit(): translated toward the real server
+    } else {
+        XmitInfo xi;
+        xi.outer_src = e.host_.source_for(r->port, c.daddr);
+        xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
+        if (fwd.overhead() != 0) xi.ip_id = next_ip_id();
+        ip = fwd.to_real(buf, ip, c, xi);
+    }
+    const net::Ipv4Addr nexthop = fwd.next_hop_is_dest() || !r->via ? c.daddr : *r->via;
+    send_ip(r->port, nexthop, buf, ip);
+    return true;
+}
+
+// ip_forward(): TTL, route, MTU, TTL decrement, then the FORWARD hook where IPVS rewrites NAT replies
+// (ip_vs_out / ip_vs_out_icmp), then output.
+void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
+    Host& host = e.host_;
+    Ipvs& ipvs = e.ipvs_;
+    net::Bytes frame = buf.bytes();
+    if (!host.sysctl().ip_forward) return drop(in, frame, DropReason::ip_forward_disabled);
+    net::Ipv4View iph = pf.ipv4(frame);
+    if (iph.ttl() <= 1) {
+        icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
+        return drop(in, frame, DropReason::ttl_exceeded);
+    }
+    const Route* r = host.route(pf.dst);
+    if (!r) {
+        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpNetUnreach);
+        return drop(in, frame, DropReason::no_route);
+    }
+    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu);
+    if (pf.l3_len > mtu) {
+        // Too big: with DF an ICMP frag-needed; without it the kernel would fragment, which tapvs
+        // does not do (README: not built).
+        if (iph.df()) icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));
+        return drop(in, frame, DropReason::frag_needed);
+    }
+    iph.decrease_ttl();
+
+    // FORWARD hook: a reply of a NAT connection (ip_vs_out): source back to the virtual service.
+    if (!pf.is_fragment && (pf.is_tcp() || pf.is_udp())) {
+        const Proto proto = pf.is_tcp() ? Proto::tcp : Proto::udp;
+        const std::uint32_t conn = ipvs.conns().find_out(proto, pf.src, pf.sport, pf.dst, pf.dport);
+        if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) {
+            TcpFlags flags;
+            const TcpFlags* tcp = nullptr;
+            if (pf.is_tcp()) {
+                net::ConstTcpView th = pf.tcp(net::ConstBytes{frame});
+                flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
+                tcp = &flags;
+            }
+            const Connection c = ipvs.conns().at(conn);
+            forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, XmitInfo{});
+            ipvs.conn_packet(conn, true, tcp, pf.l3_len, now);
+        }
+    } else if (pf.is_icmp() && pf.icmp_inner.present && pf.icmp_inner.l4_parsed) {
+        // ip_vs_out_icmp(): an error from the real server's side about a packet it got from a client.
+        const net::Ipv4Layer& q = pf.icmp_inner;
+        const std::uint8_t type = pf.icmp(net::ConstBytes{frame}).type();
+        if ((type == net::kIcmpDestUnreach || type == net::kIcmpSourceQuench || type == net::kIcmpTimeExceeded) &&
+            (q.protocol == net::kIpProtoTcp || q.protocol == net::kIpProtoUdp)) {
+            const Proto proto = q.protocol == net::kIpProtoTcp ? Proto::tcp : Proto::udp;
+            const std::uint32_t conn = ipvs.conns().find_out(proto, q.dst, q.dport, q.src, q.sport);
+            if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) {
+                if (!pf.icmp(net::ConstBytes{frame}).checksum_ok())
+                    return drop(in, frame, DropReason::icmp_bad_checksum);
+                const Connection c = ipvs.conns().at(conn);
+                nat_icmp(iph.bytes(), c, true);
+                ipvs.conn_packet(conn, true, nullptr, pf.l3_len, now);
+            }
+        }
+    }
+    ++e.stats_.forwarded;
+    send_ip(r->port, r->via ? *r->via : pf.dst, buf, iph.bytes());
+}
+
+}  // namespace tapvs::core

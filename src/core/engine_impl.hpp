@@ -1,0 +1,50 @@
+// Internal to the engine's three files (engine.cpp: receive and IPVS; engine_link.cpp: ARP,
+// neighbours and output; engine_icmp.cpp: the packets the host itself answers with).
+#pragma once
+
+#include "tapvs/core/conn_table.hpp"
+#include "tapvs/core/engine.hpp"
+#include "tapvs/core/forwarder.hpp"
+#include "tapvs/net/parse.hpp"
+
+namespace tapvs::core {
+
+// One call's context: built on the stack for each handle()/expire(), no allocation.
+struct Engine::Impl {
+    Engine& e;
+    PacketSink& out;
+    Timestamp now;
+
+    // ---- engine.cpp ----
+    void receive(PortId in, net::FrameBuf& buf);
+    void receive_ipv4(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    void local_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    void ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf, std::uint32_t conn);
+    bool ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    void forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    void drop(PortId port, net::ConstBytes frame, net::DropReason r);
+
+    // ---- engine_link.cpp ----
+    void arp_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    // Sends the IPv4 packet `ip` (inside `buf`) out of `port` toward `nexthop`: writes the Ethernet
+    // header in front of it, or queues it while ARP resolves the next hop.
+    void send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip);
+    void emit(PortId port, net::ConstBytes frame);
+    void arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src);
+    void neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAddr& mac, bool create);
+    void neigh_timers();
+
+    // ---- engine_icmp.cpp ----
+    // icmp_send(): an ICMP error about the packet `pf` in `frame`. `rest` fills the second header
+    // word (the next-hop MTU for frag-needed).
+    void icmp_error(net::ConstBytes frame, const net::ParsedFrame& pf, std::uint8_t type, std::uint8_t code,
+                    std::uint32_t rest = 0);
+    void icmp_echo_reply(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    // tcp_v4_send_reset(): the answer of a host with no socket for this segment.
+    void tcp_reset(net::ConstBytes frame, const net::ParsedFrame& pf);
+    // Routes and sends a packet the host made in its scratch buffer.
+    void send_local(net::FrameBuf& buf, net::Bytes ip);
+    std::uint16_t next_ip_id() noexcept { return e.ip_id_++; }
+};
+
+}  // namespace tapvs::core

@@ -1,0 +1,208 @@
+// The link layer of the director: ARP (net/ipv4/arp.c arp_process), the neighbour cache with its
+// queue of packets waiting for resolution (net/core/neighbour.c), and frame output.
+#include <algorithm>
+#include <array>
+#include <cstring>
+
+#include "core/engine_impl.hpp"
+
+namespace tapvs::core {
+
+using net::DropReason;
+
+namespace {
+constexpr std::size_t kEth = net::kEthHeaderLen;
+
+void write_eth(std::uint8_t* p, const net::MacAddr& dst, const net::MacAddr& src, std::uint16_t type) {
+    net::store_mac(p, dst);
+    net::store_mac(p + 6, src);
+    net::store_be16(p + 12, type);
+}
+}  // namespace
+
+void Engine::Impl::emit(PortId port, net::ConstBytes frame) {
+    if (port >= e.stats_.ports.size()) e.stats_.ports.resize(std::size_t{port} + 1);
+    auto& pc = e.stats_.ports[port];
+    ++pc.tx_frames;
+    pc.tx_bytes += frame.size();
+    if (e.observer_) e.observer_->on_tx(port, frame, now);
+    out.emit(port, frame);
+}
+
+void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src) {
+    const Port& p = e.host_.port(port);
+    // arp_solicit(): the packet's own source when it is ours and arp_announce < 2, else the port's
+    // address on the target's subnet (inet_select_addr).
+    net::Ipv4Addr spa = hint_src;
+    const int announce = e.host_.conf(p.name, "arp_announce", 0);
+    PortId on = kNoPort;
+    if (hint_src.is_zero() || !e.host_.is_local(hint_src, &on) || announce >= 2 ||
+        (announce == 1 && on != port))
+        spa = e.host_.source_for(port, target);
+    std::array<std::uint8_t, kEth + net::kArpEthIpv4Len> f{};
+    write_eth(f.data(), net::MacAddr::broadcast(), p.mac, net::kEtherTypeArp);
+    net::ArpView a{net::Bytes{f.data() + kEth, net::kArpEthIpv4Len}};
+    a.set_htype(net::kArpHrdEther);
+    a.set_ptype(net::kEtherTypeIpv4);
+    a.set_hlen(6);
+    a.set_plen(4);
+    a.set_op(net::kArpOpRequest);
+    a.set_sha(p.mac);
+    a.set_spa(spa);
+    a.set_tha(net::MacAddr{});
+    a.set_tpa(target);
+    ++e.stats_.arp_requests_sent;
+    if (e.observer_) e.observer_->on_arp(port, EngineObserver::ArpEvent::request_sent, target, net::MacAddr{}, now);
+    emit(port, f);
+}
+
+void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
+    Host& host = e.host_;
+    // Put the frame's start 14 bytes before the packet (the old link header or headroom).
+    const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
+    if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
+        return drop(port, ip, DropReason::neigh_queue_full);
+    const Port& p = host.port(port);
+    Neighbour* n = host.neighbour(port, nexthop);
+    if (n && (n->state == NeighState::reachable || n->state == NeighState::permanent)) {
+        write_eth(buf.data(), n->mac, p.mac, net::kEtherTypeIpv4);
+        return emit(port, buf.bytes());
+    }
+    // Unresolved: queue the packet (with room for its link header) and ask, unless already asking.
+    if (!n) n = &host.neighbour_create(port, nexthop);
+    const bool asking = n->state == NeighState::incomplete && n->probes > 0;
+    std::vector<std::uint8_t> pkt(kEth + ip.size());
+    write_eth(pkt.data(), net::MacAddr{}, p.mac, net::kEtherTypeIpv4);  // a frame, so it can be parsed again
+    std::memcpy(pkt.data() + kEth, ip.data(), ip.size());
+    n->queued_bytes += pkt.size();
+    n->queue.push_back(std::move(pkt));
+    while (n->queued_bytes > e.cfg_.neigh_queue_bytes && !n->queue.empty()) {  // drop the oldest
+        n->queued_bytes -= n->queue.front().size();
+        drop(port, net::ConstBytes{n->queue.front()}.subspan(kEth), DropReason::neigh_queue_full);
+        n->queue.pop_front();
+    }
+    if (asking) return;
+    n->state = NeighState::incomplete;
+    n->probes = 1;
+    n->next_probe = now + e.cfg_.arp_retrans;
+    if (e.next_neigh_timer_ == Timestamp{} || n->next_probe < e.next_neigh_timer_) e.next_neigh_timer_ = n->next_probe;
+    arp_request(port, nexthop, net::ConstIpv4View{net::ConstBytes{ip.data(), ip.size()}}.src());
+}
+
+// neigh_update(): a new link-layer address; packets waiting for it leave now.
+void Engine::Impl::neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAddr& mac, bool create) {
+    Host& host = e.host_;
+    Neighbour* n = host.neighbour(port, addr);
+    if (!n) {
+        if (!create) return;
+        n = &host.neighbour_create(port, addr);
+    }
+    if (n->state == NeighState::permanent) return;
+    const bool changed = n->state != NeighState::reachable || n->mac != mac;
+    n->mac = mac;
+    n->state = NeighState::reachable;
+    n->updated = now;
+    n->probes = 0;
+    if (changed && e.observer_) e.observer_->on_arp(port, EngineObserver::ArpEvent::learned, addr, mac, now);
+    const net::MacAddr own = host.port(port).mac;
+    while (!n->queue.empty()) {
+        std::vector<std::uint8_t> pkt = std::move(n->queue.front());
+        n->queue.pop_front();
+        write_eth(pkt.data(), mac, own, net::kEtherTypeIpv4);
+        emit(port, pkt);
+    }
+    n->queued_bytes = 0;
+}
+
+// arp_process()
+void Engine::Impl::arp_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
+    Host& host = e.host_;
+    net::Bytes frame = buf.bytes();
+    net::ArpView a = pf.arp(frame);
+    const net::Ipv4Addr sip = a.spa();
+    const net::Ipv4Addr tip = a.tpa();
+    if (a.op() != net::kArpOpRequest && a.op() != net::kArpOpReply) return drop(in, frame, DropReason::arp_unsupported);
+    if (sip.is_multicast() || sip.is_loopback() || tip.is_multicast() || tip.is_loopback())
+        return drop(in, frame, DropReason::arp_not_for_us);
+
+    // Would this host answer for `tip` on this port? arp_ignore 0: any local address; 1: only
+    // addresses configured on the receiving port; 2: and the sender on that address's subnet.
+    PortId owner = kNoPort;
+    bool ours = !tip.is_zero() && host.is_local(tip, &owner) && owner != kNoPort;
+    const Port& p = host.port(in);
+    if (ours) {
+        const int ignore = host.conf(p.name, "arp_ignore", 0);
+        if (ignore >= 1 && owner != in) ours = false;
+        if (ours && ignore == 2) {
+            bool same_subnet = false;
+            for (const auto& pa : p.addrs)
+                if (pa.addr == tip && pa.contains(sip)) same_subnet = true;
+            ours = same_subnet;
+        }
+        if (ignore >= 3) ours = false;
+    }
+    if (a.op() == net::kArpOpRequest && ours) {
+        if (!sip.is_zero()) neigh_learn(in, sip, a.sha(), true);
+        // The reply, in place: swap the ends, our MAC as sender.
+        const net::MacAddr requester = a.sha();
+        a.set_op(net::kArpOpReply);
+        a.set_tha(requester);
+        a.set_tpa(sip);
+        a.set_sha(p.mac);
+        a.set_spa(tip);
+        std::uint8_t* arp_start = frame.data() + pf.l3_off;
+        const auto delta = (arp_start - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
+        buf.adjust_front(delta);
+        buf.resize(kEth + net::kArpEthIpv4Len);
+        write_eth(buf.data(), requester, p.mac, net::kEtherTypeArp);
+        ++e.stats_.arp_replies_sent;
+        if (e.observer_) e.observer_->on_arp(in, EngineObserver::ArpEvent::reply_sent, tip, requester, now);
+        return emit(in, buf.bytes());
+    }
+    // Replies and others' requests only refresh an entry we already have (arp_accept = 0).
+    if (!sip.is_zero()) neigh_learn(in, sip, a.sha(), false);
+    if (a.op() == net::kArpOpRequest) drop(in, frame, DropReason::arp_not_for_us);
+}
+
+// neigh_timer_handler(): retransmit ARP requests; after arp_probes of them the neighbour fails and
+// every packet waiting for it is dropped with an ICMP host unreachable to its sender.
+void Engine::Impl::neigh_timers() {
+    Host& host = e.host_;
+    std::vector<Neighbour*> due;
+    Timestamp next{};
+    for (auto& [key, n] : host.neighbours()) {
+        if (n.state != NeighState::incomplete || n.probes == 0) continue;
+        if (n.next_probe <= now) due.push_back(&n);
+        else if (next == Timestamp{} || n.next_probe < next) next = n.next_probe;
+    }
+    std::sort(due.begin(), due.end(), [](const Neighbour* a, const Neighbour* b) {
+        return std::pair(a->port, a->addr) < std::pair(b->port, b->addr);
+    });
+    for (Neighbour* n : due) {
+        if (n->probes < e.cfg_.arp_probes) {
+            ++n->probes;
+            n->next_probe = now + e.cfg_.arp_retrans;
+            if (next == Timestamp{} || n->next_probe < next) next = n->next_probe;
+            net::Ipv4Addr hint;
+            if (!n->queue.empty())
+                hint = net::ConstIpv4View{net::ConstBytes{n->queue.back()}.subspan(kEth)}.src();
+            arp_request(n->port, n->addr, hint);
+            continue;
+        }
+        n->state = NeighState::failed;
+        n->probes = 0;
+        if (e.observer_) e.observer_->on_arp(n->port, EngineObserver::ArpEvent::failed, n->addr, net::MacAddr{}, now);
+        auto waiting = std::move(n->queue);
+        n->queue.clear();
+        n->queued_bytes = 0;
+        for (auto& pkt : waiting) {
+            net::ConstBytes frame{pkt};
+            auto parsed = net::parse_frame(frame);
+            if (parsed) icmp_error(frame, *parsed, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
+            drop(n->port, frame.subspan(kEth), DropReason::neigh_unresolved);
+        }
+    }
+    e.next_neigh_timer_ = next;
+}
+
+}  // namespace tapvs::core
