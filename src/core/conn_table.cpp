@@ -147,7 +147,9 @@ std::uint32_t ConnTable::pop_due(Timestamp now) noexcept {
         heap_.pop_back();
         Connection& c = slots_[r.idx];
         if (!c.in_use || c.generation != r.generation || c.heap_due.since_epoch.count() != r.due_ns) continue;
-        if (c.expires > now) {  // re-armed later since this record was queued: queue the new deadline
+        if (c.expires.since_epoch.count() > r.due_ns) {
+            // Re-armed later since this record was queued: queue the real deadline, so that entries
+            // fire in deadline order even when `now` jumps past several of them at once.
             c.heap_due = c.expires;
             heap_.push_back(TimerRecord{c.expires.since_epoch.count(), c.id, r.idx, c.generation});
             std::push_heap(heap_.begin(), heap_.end(), later);

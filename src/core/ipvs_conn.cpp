@@ -311,7 +311,9 @@ void Ipvs::expire_conn(std::uint32_t i, Timestamp now) {
 
 void Ipvs::expire(Timestamp now) {
     if (now > last_sched_tick_) last_sched_tick_ = now;
-    for (std::uint32_t i = conns_->pop_due(now); i != kNoConn; i = conns_->pop_due(now)) expire_conn(i, now);
+    // Each timer fires at its own deadline (what a template re-arms from), in deadline order.
+    for (std::uint32_t i = conns_->pop_due(now); i != kNoConn; i = conns_->pop_due(now))
+        expire_conn(i, std::min(conns_->at(i).expires, now));
 
     // The dest trash (ip_vs_dest_trash_expire): unused deleted dests go after the trash period.
     std::erase_if(trash_, [&](const std::unique_ptr<RealServer>& d) {
