@@ -1,0 +1,152 @@
+// The guide's director, built through the engine's own API: eth0 toward the clients with the VIP
+// 192.168.1.10/24, eth1 toward the real servers with the DIP 172.16.10.12/16, real servers
+// 172.16.10.100 and 172.16.10.212, a client 192.168.1.50. Neighbours are static unless a test
+// wants ARP. Frames the engine emits are captured with their port.
+#pragma once
+
+#include <catch2/catch.hpp>
+
+#include <string>
+#include <vector>
+
+#include "support/frame_builder.hpp"
+#include "tapvs/core/engine.hpp"
+#include "tapvs/net/parse.hpp"
+
+namespace tapvs::test {
+
+struct Sent {
+    core::PortId port;
+    std::vector<std::uint8_t> frame;
+};
+
+class CaptureSink final : public core::PacketSink {
+public:
+    std::vector<Sent> sent;
+    void emit(core::PortId out, net::ConstBytes frame) override {
+        sent.push_back(Sent{out, std::vector<std::uint8_t>(frame.begin(), frame.end())});
+    }
+};
+
+struct Guide {
+    static inline const net::MacAddr kEth0Mac = mac("02:00:00:00:00:10");
+    static inline const net::MacAddr kEth1Mac = mac("02:00:00:00:00:11");
+    static inline const net::MacAddr kClientMac = mac("02:00:00:00:00:c1");
+    static inline const net::MacAddr kRs1Mac = mac("02:00:00:00:00:a1");
+    static inline const net::MacAddr kRs2Mac = mac("02:00:00:00:00:a2");
+    static inline const net::MacAddr kRouterMac = mac("02:00:00:00:00:f1");
+    static inline const net::Ipv4Addr kVip = ip("192.168.1.10");
+    static inline const net::Ipv4Addr kDip = ip("172.16.10.12");
+    static inline const net::Ipv4Addr kRip1 = ip("172.16.10.100");
+    static inline const net::Ipv4Addr kRip2 = ip("172.16.10.212");
+    static inline const net::Ipv4Addr kClient = ip("192.168.1.50");
+};
+
+class Director : public Guide {
+public:
+    core::Engine engine;
+    CaptureSink sink;
+    core::PortId eth0, eth1;
+    core::Timestamp now{core::seconds(1000)};
+
+    explicit Director(bool static_neighbours = true) {
+        core::Host& h = engine.host();
+        eth0 = h.port_id("eth0");
+        eth1 = h.port_id("eth1");
+        h.port(eth0).mac = kEth0Mac;
+        h.port(eth1).mac = kEth1Mac;
+        h.port(eth0).up = h.port(eth1).up = true;
+        h.port(eth0).addrs.push_back(core::PortAddr{kVip, 24, {}});
+        h.port(eth1).addrs.push_back(core::PortAddr{kDip, 16, {}});
+        h.refresh_connected_routes();
+        h.sysctl().ip_forward = true;
+        if (static_neighbours) {
+            neighbour(eth0, kClient, kClientMac);
+            neighbour(eth1, kRip1, kRs1Mac);
+            neighbour(eth1, kRip2, kRs2Mac);
+        }
+    }
+
+    void neighbour(core::PortId port, net::Ipv4Addr a, net::MacAddr m) {
+        core::Neighbour& n = engine.host().neighbour_create(port, a);
+        n.mac = m;
+        n.state = core::NeighState::permanent;
+    }
+
+    // ipvsadm -A -t VIP:port -s sched [-p timeout]
+    void service(const std::string& sched, core::Proto proto = core::Proto::tcp, std::uint16_t port = 80,
+                 std::uint32_t persistent = 0, std::uint32_t flags = 0) {
+        core::ServiceUser u;
+        u.key = core::ServiceKey{0, proto, kVip, port};
+        u.sched_name = sched;
+        u.flags = flags | (persistent ? core::kSvcPersistent : 0);
+        u.timeout_s = persistent;
+        REQUIRE(engine.ipvs().add_service(u, now) == core::IpvsErr::ok);
+    }
+    // ipvsadm -a -t VIP:port -r rip:rport -m|-g|-i -w weight
+    void real_server(net::Ipv4Addr rip, core::FwdMethod fwd, std::uint16_t rport = 80, int weight = 1,
+                     core::Proto proto = core::Proto::tcp, std::uint16_t vport = 80) {
+        core::DestUser d;
+        d.addr = rip;
+        d.port = rport;
+        d.fwd = fwd;
+        d.weight = weight;
+        REQUIRE(engine.ipvs().add_dest(core::ServiceKey{0, proto, kVip, vport}, d, now) == core::IpvsErr::ok);
+    }
+
+    // Feeds one frame (with headroom, as the TAP and pcap readers give it) and returns what came out.
+    std::vector<Sent> feed(core::PortId in, const std::vector<std::uint8_t>& frame) {
+        storage_.assign(net::kFrameHeadroom + frame.size() + 64, 0);
+        std::copy(frame.begin(), frame.end(), storage_.begin() + net::kFrameHeadroom);
+        net::FrameBuf buf{net::Bytes{storage_}, net::kFrameHeadroom, frame.size()};
+        sink.sent.clear();
+        engine.handle(in, buf, now, sink);
+        return sink.sent;
+    }
+    std::vector<Sent> advance(double s) {
+        now = now + core::Duration{static_cast<std::int64_t>(s * 1e9)};
+        sink.sent.clear();
+        engine.expire(now, sink);
+        return sink.sent;
+    }
+    std::uint64_t drops(net::DropReason r) const { return engine.stats().drop(r); }
+
+private:
+    std::vector<std::uint8_t> storage_;
+};
+
+// Every checksum of an emitted frame, verified with the independent oracle.
+inline void require_checksums(const std::vector<std::uint8_t>& frame) {
+    auto pf = net::parse_frame(net::ConstBytes{frame});
+    REQUIRE(pf.ok());
+    if (!pf->is_ipv4()) return;
+    net::ConstBytes f{frame};
+    CHECK(oracle::verifies(f.subspan(pf->l3_off, pf->l3_hdr_len)));
+    if (pf->is_tcp() || pf->is_udp() || pf->is_icmp()) CHECK(net::l4_checksum_ok(*pf, f));
+    if (pf->ipip_inner.present) {
+        CHECK(oracle::verifies(f.subspan(pf->ipip_inner.l3_off, pf->ipip_inner.l3_hdr_len)));
+        CHECK(net::l4_checksum_ok(pf->ipip_inner, f));
+    }
+}
+
+inline std::string hex(const std::vector<std::uint8_t>& b) {
+    std::string s;
+    static const char* d = "0123456789abcdef";
+    for (std::size_t i = 0; i < b.size(); ++i) {
+        s += d[b[i] >> 4];
+        s += d[b[i] & 15];
+        if (i % 16 == 15) s += '\n';
+        else s += ' ';
+    }
+    return s;
+}
+
+// Compares frames byte for byte, printing both in hex on a mismatch.
+#define REQUIRE_FRAME(actual, expected)                               \
+    do {                                                              \
+        INFO("actual:\n" << ::tapvs::test::hex(actual));              \
+        INFO("expected:\n" << ::tapvs::test::hex(expected));          \
+        REQUIRE((actual) == (expected));                              \
+    } while (0)
+
+}  // namespace tapvs::test
