@@ -5,6 +5,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "tapvs/ctl/command.hpp"
 #include "tapvs/util/result.hpp"
@@ -28,5 +29,24 @@ struct IpvsadmContext {
 
 // `args` excludes argv[0]. Errors come back as the Reply ipvsadm would give (usage on stderr, status).
 Result<Command, Reply> parse_ipvsadm(std::span<const std::string> args, const IpvsadmContext& ctx = {});
+
+// parse_ipvsadm() and how its failure ends ipvsadm. fail(), tryhelp_exit() (and -h / -v, which are
+// Commands) exit the process, so they also end an `ipvsadm -R` stream; a popt error only makes
+// process_options() return -1, and -R goes on with the next line (ipvsadm.c restore_table()).
+struct IpvsadmParse {
+    Result<Command, Reply> result;
+    bool exits = false;  // meaningful when !result.ok()
+};
+IpvsadmParse parse_ipvsadm_ex(std::span<const std::string> args, const IpvsadmContext& ctx = {});
+
+// config_stream.c config_stream_read() applied to all of `input`: the argument lists that
+// `ipvsadm -R` runs, one per line that has words. Words are split at blanks (space, tab, CR, LF);
+// the word "ipvsadm" is dropped wherever it stands; '#' starts no comment (the stream reader's
+// comment test looks at the blank after a word, which is never '#'); a final line that ends in
+// two or more blanks and no newline is lost, as fscanf/fgetc lose it.
+std::vector<std::vector<std::string>> split_ipvsadm_restore(std::string_view input);
+
+// IPPROTO_SCTP: ServiceKey::protocol for --sctp-service (core::Proto has no name for it).
+inline constexpr core::Proto kProtoSctp = static_cast<core::Proto>(132);
 
 }  // namespace tapvs::ctl
