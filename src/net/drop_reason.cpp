@@ -45,7 +45,6 @@ const char* drop_reason_name(DropReason r) noexcept {
         case DropReason::ipvs_dest_unavailable: return "ipvs_dest_unavailable";
         case DropReason::ipvs_ftpdata_port: return "ipvs_ftpdata_port";
         case DropReason::ipvs_port_zero: return "ipvs_port_zero";
-        case DropReason::ipvs_no_conn: return "ipvs_no_conn";
         case DropReason::count_: break;
     }
     return "?";
@@ -94,7 +93,6 @@ const char* drop_reason_text(DropReason r) noexcept {
         case DropReason::ipvs_dest_unavailable: return "IPVS: the connection's real server was removed";
         case DropReason::ipvs_ftpdata_port: return "IPVS: client port 20 (FTP data) is never scheduled";
         case DropReason::ipvs_port_zero: return "IPVS: port-zero service is not persistent";
-        case DropReason::ipvs_no_conn: return "IPVS: no connection for this reply";
         case DropReason::count_: break;
     }
     return "?";

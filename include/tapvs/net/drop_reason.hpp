@@ -59,7 +59,6 @@ enum class DropReason : std::uint8_t {
     ipvs_dest_unavailable,
     ipvs_ftpdata_port,
     ipvs_port_zero,
-    ipvs_no_conn,
     count_
 };
 

@@ -1,5 +1,7 @@
-// LVS-NAT (masq): ip_vs_proto_tcp.c / ip_vs_proto_udp.c tcp_dnat_handler() and tcp_snat_handler()
-// (incremental checksum updates, RFC 1624; a UDP checksum of 0 stays 0), and ip_vs_nat_icmp().
+// LVS-NAT (masq): ip_vs_proto_tcp.c / ip_vs_proto_udp.c {tcp,udp}_{dnat,snat}_handler() and
+// ip_vs_nat_icmp(). Checksums are updated incrementally (RFC 1624), except a UDP datagram that
+// carried no checksum (0): udp_dnat_handler() only fast-updates when `udph->check != 0`, so such a
+// datagram leaves with a full checksum computed over the new addresses.
 #include "core/fwd/methods.hpp"
 #include "tapvs/net/headers.hpp"
 
@@ -20,9 +22,16 @@ void rewrite(net::Bytes ip, bool dst_side, net::Ipv4Addr addr, std::uint16_t por
             t.csum_addr_changed(old, addr, mode);
         } else if (iph.protocol() == net::kIpProtoUdp && l4.size() >= net::kUdpHeaderLen) {
             net::UdpView u{l4.first(std::min<std::size_t>(l4.size(), net::load_be16(l4.data() + 4)))};
+            const bool full = mode == net::CsumMode::full && u.checksum() == 0;
             if (dst_side) u.set_dport(port, mode);
             else u.set_sport(port, mode);
-            u.csum_addr_changed(old, addr, mode);
+            if (full) {
+                const net::Ipv4Addr src = dst_side ? iph.src() : addr;
+                const net::Ipv4Addr dst = dst_side ? addr : iph.dst();
+                u.recompute_checksum(src, dst);  // 0 becomes 0xffff (CSUM_MANGLED_0)
+            } else {
+                u.csum_addr_changed(old, addr, mode);
+            }
         }
     }
     if (dst_side) iph.set_dst(addr);
