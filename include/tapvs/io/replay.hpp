@@ -1,0 +1,23 @@
+// tapvs replay: captures fed through the engine, in timestamp order, the capture's timestamps being
+// the only clock. The same inputs give the same outputs, byte for byte.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tapvs::io {
+
+struct ReplayOptions {
+    std::string config;                                      // the director's configuration file
+    std::vector<std::pair<std::string, std::string>> ports;  // port name -> capture file
+    std::string out_dir;                                     // where <port>.pcap files go ("" = none)
+    std::uint64_t seed = 1;                                  // twos's generator
+};
+
+// Runs a replay, printing its summary on `out` and problems on `err`; returns the exit status.
+int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace tapvs::io
