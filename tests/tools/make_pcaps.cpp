@@ -1,6 +1,7 @@
 // Writes the small captures shipped in pcaps/ (re-run with scripts/make-pcaps.sh; the output is
 // deterministic). Each capture is what the director's eth0 would receive from the guide's
 // clients (192.168.1.0/24) talking to the virtual service 192.168.1.10:80.
+#include <cmath>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -21,7 +22,7 @@ const core::Timestamp kStart = core::Timestamp::from_us(1767225600LL * 1000000);
 struct Capture {
     std::vector<std::pair<core::Timestamp, std::vector<std::uint8_t>>> frames;
     void add(double t, std::vector<std::uint8_t> f) {
-        frames.emplace_back(kStart + core::Duration{static_cast<std::int64_t>(t * 1e9)}, std::move(f));
+        frames.emplace_back(kStart + std::chrono::microseconds{std::llround(t * 1e6)}, std::move(f));
     }
     bool write(const std::string& path) const {
         auto w = io::PcapWriter::open(path);
