@@ -33,6 +33,7 @@ public:
         return fail(kParameterProblem, fmt::format("iptables: {} is not supported by tapvs", what));
     }
     const IpvsadmContext& ctx() const { return ctx_; }
+    const std::string& prefix() const { return prefix_; }
     static constexpr std::string_view kTryHelp = "Try `iptables -h' or 'iptables --help' for more information.";
 
 private:
@@ -636,7 +637,7 @@ MultiResult Parser::finish() {
 
     static constexpr std::string_view kTables[] = {"filter", "mangle", "nat", "raw", "security"};
     if (std::find(std::begin(kTables), std::end(kTables), r_.table) == std::end(kTables))
-        return fail(kOtherProblem, fmt::format("iptables v1.8.9 (nf_tables): table '{}' does not exist", r_.table));
+        return fail(kOtherProblem, fmt::format("{}table '{}' does not exist", ipt_.prefix(), r_.table));
     const bool mangle = r_.table == "mangle";
     auto no_chain = [&] { return fail(kOtherProblem, "iptables: No chain/target/match by that name."); };
 

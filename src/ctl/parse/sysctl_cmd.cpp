@@ -241,8 +241,10 @@ MultiResult parse_echo(std::span<const Word> words) {
     std::optional<std::string_view> target;
     for (std::size_t i = 1; i < words.size(); ++i) {
         if (words[i].redirect) {
+            if (i + 1 >= words.size() || words[i + 1].redirect)
+                return fail(2, "syntax error: redirection `>' without a file name");
             if (target) return unsupported("echo", "a second redirection");
-            target = words[++i].text;  // the tokenizer guarantees a file name after `>`
+            target = words[++i].text;
             continue;
         }
         text.push_back(words[i].text);

@@ -203,3 +203,29 @@ TEST_CASE("config: ipvsadm errors keep ipvsadm's text and status", "[config]") {
     CHECK(e.status == 2);
     CHECK_FALSE(e.message.empty());
 }
+
+TEST_CASE("parse_command_multi: random lines are refused or parsed, never crash", "[config][robust]") {
+    // Words from every parser's vocabulary, shuffled into lines; each result must be a value or an
+    // error Reply with a message (ASan/UBSan builds run this too).
+    const std::vector<std::string> vocab = {
+        "ip", "addr", "add", "del", "link", "set", "route", "neigh", "dev", "eth0", "lo:0", "up", "down", "via",
+        "default", "10.0.0.1/24", "10.0.0.0/8", "1.2.3.4", "lladdr", "02:00:00:00:00:01", "mtu", "1500", "brd", "+",
+        "ifconfig", "netmask", "255.255.255.0", "broadcast", "hw", "ether", "route", "-net", "-host", "gw",
+        "sysctl", "-w", "-n", "net.ipv4.ip_forward=1", "net.ipv4.vs.sloppy_tcp", "echo", ">", "/proc/sys/net",
+        "cat", "iptables", "-t", "mangle", "-A", "-I", "-D", "-F", "PREROUTING", "-p", "tcp", "udp", "-s", "-d",
+        "!", "--dport", "--sport", "-m", "multiport", "--dports", "80,443", "-j", "MARK", "--set-mark", "1/0xff",
+        "-i", "ipvsadm", "-t", "10.0.0.1:80", "-r", "-g", "-w", "", "-", "--", "@", "=", "x:y:z", "0x", "08"};
+    const std::vector<std::string> programs = {"ip", "ifconfig", "route", "sysctl", "echo", "cat", "iptables", "ipvsadm"};
+    std::uint32_t seed = 12345;
+    auto rnd = [&seed](std::size_t n) {
+        seed = seed * 1103515245u + 12345u;
+        return static_cast<std::size_t>((seed >> 8) % n);
+    };
+    for (int line = 0; line < 3000; ++line) {
+        std::vector<std::string> words{rnd(12) == 0 ? vocab[rnd(vocab.size())] : programs[rnd(programs.size())]};
+        const std::size_t n = rnd(12);
+        for (std::size_t k = 0; k < n; ++k) words.push_back(vocab[rnd(vocab.size())]);
+        auto r = parse_command_multi(std::span<const std::string>(words));
+        if (!r.ok()) CHECK_FALSE(r.error().err.empty());
+    }
+}

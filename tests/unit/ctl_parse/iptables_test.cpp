@@ -201,3 +201,20 @@ TEST_CASE("iptables: tables, chains and what tapvs does not build", "[iptables][
     CHECK(bad("iptables-legacy -t mangle -A PREROUTING -p tcp --dport x -j MARK --set-mark 1").err ==
           "iptables v1.8.9 (legacy): invalid port/service `x' specified\n" + std::string(kTry));
 }
+
+TEST_CASE("iptables: -p all, protocol numbers, ! -d and interface wildcards", "[iptables]") {
+    auto all = rule("iptables -t mangle -A PREROUTING -p all ! -d 192.168.1.10 -i eth+ -j MARK --set-mark 7");
+    CHECK(all.match.protocol == 0);
+    REQUIRE(all.match.dst);
+    CHECK(all.match.dst->second == 32);
+    CHECK(all.match.dst_invert);
+    CHECK_FALSE(all.match.src_invert);
+    CHECK(all.match.in_iface == "eth+");
+    auto num = rule("iptables -t mangle -A PREROUTING -p 6 --dport 8080 -j MARK --set-mark 7");
+    CHECK(num.match.protocol == 6);  // "6" names tcp, whose match then loads (xshared.c find_proto())
+    CHECK(num.match.dports == std::vector<std::uint16_t>{8080});
+    CHECK(bad("iptables -t mangle -A PREROUTING ! -p all -j MARK --set-mark 7").err ==
+          param("rule would never match protocol"));
+    CHECK(bad("iptables -t mangle -A PREROUTING -p tcp ! --dport 80 -j MARK --set-mark 7").err ==
+          "iptables: an inverted port match (! --dport) is not supported by tapvs\n");
+}
