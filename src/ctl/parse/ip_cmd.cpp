@@ -3,6 +3,8 @@
 // (iproute_modify) and ip/ipneigh.c (ipneigh_modify) parse them, with lib/utils.c's messages
 // (get_prefix, get_addr, invarg, duparg, duparg2, incomplete_command) and exit statuses
 // (exit(-1) -> 255; do_cmd() returns -(result), so "return -1" -> 1 and "return -2" -> 2).
+#include <limits>
+
 #include <fmt/format.h>
 
 #include "host_parse.hpp"
