@@ -21,6 +21,10 @@ using core::PortId;
 
 Reply fail(std::string msg, int status = 2) { return Reply{status, {}, std::move(msg) + "\n"}; }
 
+// "eth0:0" is an alias label of the device "eth0".
+bool is_alias(std::string_view dev) { return dev.find(':') != std::string_view::npos; }
+std::string base_dev(std::string_view dev) { return std::string(dev.substr(0, dev.find(':'))); }
+
 std::optional<long> to_int(std::string_view s) {
     long v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
@@ -206,7 +210,17 @@ Reply execute_host(Engine& e, const Command& command) {
         [&](const auto& c) -> Reply {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, cmd::AddrAdd>) {
-                core::Port& p = h.port(h.port_id(c.dev));
+                core::Port& p = h.port(h.port_id(base_dev(c.dev)));
+                if (c.replace_label) {
+                    // ifconfig IF[:N] ADDR (SIOCSIFADDR): the address carrying this label changes.
+                    auto it = std::find_if(p.addrs.begin(), p.addrs.end(),
+                                           [&](const core::PortAddr& a) { return a.label == c.label; });
+                    if (it != p.addrs.end()) {
+                        *it = core::PortAddr{c.addr, c.prefix_len, c.label};
+                        h.refresh_connected_routes();
+                        return {};
+                    }
+                }
                 for (const auto& a : p.addrs)
                     if (a.addr == c.addr && a.prefix_len == c.prefix_len)
                         return fail("Error: ipv4: Address already assigned.");
@@ -214,23 +228,39 @@ Reply execute_host(Engine& e, const Command& command) {
                 h.refresh_connected_routes();
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::AddrDel>) {
-                auto id = h.find_port(c.dev);
+                auto id = h.find_port(base_dev(c.dev));
                 if (!id) return fail(fmt::format("Cannot find device \"{}\"", c.dev), 1);
                 auto& addrs = h.port(*id).addrs;
+                // prefix_len -1: `ip addr del ADDR dev IF` without /LEN matches any prefix.
                 auto it = std::find_if(addrs.begin(), addrs.end(), [&](const auto& a) {
-                    return a.addr == c.addr && a.prefix_len == c.prefix_len;
+                    return a.addr == c.addr && (c.prefix_len < 0 || a.prefix_len == c.prefix_len);
                 });
                 if (it == addrs.end()) return fail("Error: ipv4: Address not found.");
                 addrs.erase(it);
                 h.refresh_connected_routes();
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::AddrFlush>) {
-                auto id = h.find_port(c.dev);
+                auto id = h.find_port(base_dev(c.dev));
                 if (!id) return fail(fmt::format("Device \"{}\" does not exist.", c.dev), 1);
-                h.port(*id).addrs.clear();
+                auto& addrs = h.port(*id).addrs;
+                if (is_alias(c.dev)) std::erase_if(addrs, [&](const core::PortAddr& a) { return a.label == c.dev; });
+                else addrs.clear();
                 h.refresh_connected_routes();
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::LinkSet>) {
+                if (is_alias(c.dev)) {
+                    // ifconfig eth0:0 up|down: an alias is its address (devinet_ioctl SIOCSIFFLAGS).
+                    auto id = h.find_port(base_dev(c.dev));
+                    auto* addrs = id ? &h.port(*id).addrs : nullptr;
+                    const bool exists = addrs && std::any_of(addrs->begin(), addrs->end(),
+                                                             [&](const core::PortAddr& a) { return a.label == c.dev; });
+                    if (!exists) return fail("SIOCSIFFLAGS: Cannot assign requested address", 1);
+                    if (c.up && !*c.up) {
+                        std::erase_if(*addrs, [&](const core::PortAddr& a) { return a.label == c.dev; });
+                        h.refresh_connected_routes();
+                    }
+                    return {};
+                }
                 core::Port& p = h.port(h.port_id(c.dev));
                 if (c.mtu) {
                     if (*c.mtu < 68) return fail("Error: mtu less than device minimum.");
@@ -242,7 +272,10 @@ Reply execute_host(Engine& e, const Command& command) {
                         return fail("RTNETLINK answers: Cannot assign requested address");
                     p.mac = *c.mac;
                 }
-                if (c.up) p.up = *c.up;
+                if (c.up && p.up != *c.up) {
+                    p.up = *c.up;
+                    h.refresh_connected_routes();
+                }
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::RouteAdd>) {
                 core::Route r;

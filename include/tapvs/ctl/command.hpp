@@ -57,6 +57,7 @@ struct AddrAdd {
     net::Ipv4Addr addr;
     int prefix_len = 32;
     std::optional<net::Ipv4Addr> broadcast;
+    bool replace_label = false;  // ifconfig: the address carrying this label (or the device's own) is replaced
 };
 struct AddrDel { std::string dev; net::Ipv4Addr addr; int prefix_len = 32; };
 struct AddrFlush { std::string dev; };

@@ -208,6 +208,7 @@ MultiResult parse_ifconfig(Args args, const IpvsadmContext& ctx) {
         add.addr = ifa->addr;
         add.prefix_len = ifa->prefix;
         if (ifa->brd != 0) add.broadcast = net::Ipv4Addr{ifa->brd};
+        add.replace_label = true;  // SIOCSIFADDR sets the label's address, it does not add one
         out.push_back(add);
     }
     if (flush_alias) out.push_back(cmd::AddrFlush{name});

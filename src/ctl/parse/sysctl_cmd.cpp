@@ -148,7 +148,7 @@ std::optional<std::string> proc_key(std::string_view path) {
 
 MultiResult parse_sysctl(Args args) {
     if (args.empty()) return fail(1, std::string(kSysctlUsage));  // Usage(stderr)
-    bool write = false, ignore = false;
+    bool write = false, ignore = false, quiet = false, values = false;
     std::vector<std::string_view> vars;
     // getopt_long("bneNwfp::qoxaAXr:Vdh"), arguments permuted
     for (std::size_t i = 0; i < args.size(); ++i) {
@@ -167,8 +167,10 @@ MultiResult parse_sysctl(Args args) {
                 write = true;
             } else if (n == "ignore") {
                 ignore = true;
-            } else if (n == "values" || n == "quiet") {
-                // output forms only; the command is the same
+            } else if (n == "values") {
+                values = true;  // print the bare value
+            } else if (n == "quiet") {
+                quiet = true;   // print nothing for writes
             } else if (n == "all" || n == "deprecated" || n == "dry-run" || n == "binary" || n == "names" ||
                        n.substr(0, 4) == "load" || n == "system" || n == "pattern" || n.substr(0, 8) == "pattern=" ||
                        n == "help" || n == "version") {
@@ -183,8 +185,8 @@ MultiResult parse_sysctl(Args args) {
             switch (c) {
                 case 'w': write = true; break;
                 case 'e': ignore = true; break;
-                case 'n':
-                case 'q':
+                case 'n': values = true; break;
+                case 'q': quiet = true; break;
                 case 'o':
                 case 'x': break;
                 case 'b':
@@ -221,7 +223,7 @@ MultiResult parse_sysctl(Args args) {
                     return fail(1, fmt::format("sysctl: setting key \"{}\": Is a directory", key));
                 return fail(255, fmt::format("sysctl: cannot stat {}: No such file or directory", sysctl_proc_path(name)));
             }
-            out.push_back(cmd::SysctlSet{key, std::string(v.substr(eq + 1))});
+            out.push_back(cmd::SysctlSet{key, std::string(v.substr(eq + 1)), quiet});
         } else {  // ReadSetting()
             const std::string key = sysctl_dotted(v);
             if (!known_sysctl(key)) {
@@ -229,7 +231,7 @@ MultiResult parse_sysctl(Args args) {
                 if (ignore) continue;
                 return fail(1, fmt::format("sysctl: cannot stat {}: No such file or directory", sysctl_proc_path(v)));
             }
-            out.push_back(cmd::SysctlGet{key});
+            out.push_back(cmd::SysctlGet{key, values});
         }
     }
     return out;
@@ -272,7 +274,7 @@ MultiResult parse_echo(std::span<const Word> words) {
         if (known_sysctl_dir(*key)) return fail(1, fmt::format("bash: {}: Is a directory", *target));
         return fail(1, fmt::format("bash: {}: No such file or directory", *target));
     }
-    return Commands{cmd::SysctlSet{*key, value}};
+    return Commands{cmd::SysctlSet{*key, value, /*quiet=*/true}};  // a redirection prints nothing
 }
 
 MultiResult parse_cat(Args args) {
@@ -286,7 +288,7 @@ MultiResult parse_cat(Args args) {
             if (known_sysctl_dir(*key)) return fail(1, fmt::format("cat: {}: Is a directory", a));
             return fail(1, fmt::format("cat: {}: No such file or directory", a));
         }
-        out.push_back(cmd::SysctlGet{*key});
+        out.push_back(cmd::SysctlGet{*key, /*value_only=*/true});  // the file holds the bare value
     }
     return out;
 }
