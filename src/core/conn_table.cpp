@@ -2,8 +2,30 @@
 
 #include <algorithm>
 #include <bit>
+#include <cstdlib>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace tapvs::core {
+
+namespace {
+constexpr std::size_t kHugePage = std::size_t{2} << 20;
+}
+
+void* huge_alloc(std::size_t bytes) {
+    if (bytes < kHugePage) {
+        if (void* p = std::malloc(bytes ? bytes : 1)) return p;
+        throw std::bad_alloc{};
+    }
+    const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+    void* p = std::aligned_alloc(kHugePage, rounded);
+    if (!p) throw std::bad_alloc{};
+    ::madvise(p, rounded, MADV_HUGEPAGE);  // a hint; without transparent huge pages nothing changes
+    return p;
+}
+
+void huge_free(void* p) noexcept { std::free(p); }
 
 namespace {
 std::uint32_t round_pow2(std::uint32_t n) { return std::bit_ceil(std::max<std::uint32_t>(n, 64)); }

@@ -3,6 +3,8 @@
 // reply hook for NAT (FORWARD: ip_vs_out, ip_vs_out_icmp).
 #include "core/engine_impl.hpp"
 
+#include <optional>
+
 namespace tapvs::core {
 
 using net::DropReason;
@@ -15,7 +17,8 @@ Engine::~Engine() = default;
 
 void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out) {
     Impl x{*this, out, now};
-    if (next_timer() != Timestamp{} && next_timer() <= now) expire(now, out);
+    const Timestamp due = next_timer();
+    if (due != Timestamp{} && due <= now) expire(now, out);
     if (in >= stats_.ports.size()) stats_.ports.resize(std::size_t{in} + 1);
     auto& pc = stats_.ports[in];
     ++pc.rx_frames;
@@ -158,8 +161,11 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
         tcp = &flags;
     }
-    // Copy what is needed before conn_packet(): a one-packet connection is gone after it.
-    const Connection c = ipvs.conns().at(conn);
+    // A one-packet connection is gone after conn_packet(): keep a copy of it; others stay put.
+    const Connection& entry = ipvs.conns().at(conn);
+    std::optional<Connection> one_packet_copy;
+    if (entry.flags & kConnOnePacket) one_packet_copy.emplace(entry);
+    const Connection& c = one_packet_copy ? *one_packet_copy : entry;
     ipvs.conn_packet(conn, false, tcp, pf.l3_len, now);
 
     const Forwarder& fwd = forwarder_for(c.fwd());
@@ -177,9 +183,11 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     iph.decrease_ttl();
     XmitInfo xi;
-    xi.outer_src = host.source_for(r->port, c.daddr);
     xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
-    if (fwd.overhead() != 0) xi.ip_id = next_ip_id();
+    if (fwd.overhead() != 0) {
+        xi.outer_src = host.source_for(r->port, c.daddr);
+        xi.ip_id = next_ip_id();
+    }
     net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
     if (ip.empty()) return drop(in, buf.bytes(), DropReason::neigh_queue_full);
     const net::Ipv4Addr nexthop = fwd.next_hop_is_dest() || !r->via ? c.daddr : *r->via;
@@ -273,7 +281,7 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
                 flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
                 tcp = &flags;
             }
-            const Connection c = ipvs.conns().at(conn);
+            const Connection& c = ipvs.conns().at(conn);  // one-packet entries are never hashed
             forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, XmitInfo{});
             ipvs.conn_packet(conn, true, tcp, pf.l3_len, now);
         }

@@ -147,7 +147,7 @@ TEST_CASE("dr: a VLAN-tagged frame leaves untagged", "[golden][dr]") {
     REQUIRE_FRAME(out[0].frame, expected);
 }
 
-TEST_CASE("tun: IP-in-IP from the DIP to the real server; TOS, TTL and DF from the inner header",
+TEST_CASE("tun: IP-in-IP from the DIP to the real server, TOS, TTL and DF from the inner header",
           "[golden][tun]") {
     Director d;
     d.service("rr");
@@ -267,7 +267,7 @@ TEST_CASE("host: ping of a local address is answered", "[golden][icmp]") {
     require_checksums(out[0].frame);
 }
 
-TEST_CASE("host: neighbours are resolved with ARP; waiting packets leave on the reply", "[golden][arp]") {
+TEST_CASE("host: neighbours are resolved with ARP, waiting packets leave on the reply", "[golden][arp]") {
     Director d(false);
     d.neighbour(d.eth0, Guide::kClient, Guide::kClientMac);
     d.service("rr");
@@ -286,7 +286,7 @@ TEST_CASE("host: neighbours are resolved with ARP; waiting packets leave on the 
     REQUIRE_FRAME(out[0].frame, expected);
 }
 
-TEST_CASE("host: an unanswered neighbour fails after 3 requests; the sender gets host unreachable",
+TEST_CASE("host: an unanswered neighbour fails after 3 requests, the sender gets host unreachable",
           "[golden][arp]") {
     Director d(false);
     d.neighbour(d.eth0, Guide::kClient, Guide::kClientMac);

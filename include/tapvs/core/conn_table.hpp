@@ -10,6 +10,22 @@
 
 namespace tapvs::core {
 
+// An allocator for the table's big arrays: blocks of 2 MiB and more are 2 MiB-aligned and marked
+// MADV_HUGEPAGE, so that a million connections cost far fewer TLB misses per lookup. (A memory
+// hint, nothing else: the core still does no I/O.)
+void* huge_alloc(std::size_t bytes);
+void huge_free(void* p) noexcept;
+template <typename T>
+struct HugeAllocator {
+    using value_type = T;
+    HugeAllocator() = default;
+    template <typename U>
+    HugeAllocator(const HugeAllocator<U>&) noexcept {}  // NOLINT: rebinding
+    T* allocate(std::size_t n) { return static_cast<T*>(huge_alloc(n * sizeof(T))); }
+    void deallocate(T* p, std::size_t) noexcept { huge_free(p); }
+    friend bool operator==(const HugeAllocator&, const HugeAllocator&) { return true; }
+};
+
 class ConnTable {
 public:
     explicit ConnTable(std::uint32_t capacity = 4096);
@@ -69,9 +85,9 @@ private:
     std::uint32_t bucket_of(Proto p, net::Ipv4Addr caddr, std::uint16_t cport) const noexcept;
     void grow_buckets();
 
-    std::vector<Connection> slots_;
+    std::vector<Connection, HugeAllocator<Connection>> slots_;
     std::vector<std::uint32_t> free_;
-    std::vector<std::uint32_t> buckets_;
+    std::vector<std::uint32_t, HugeAllocator<std::uint32_t>> buckets_;
     std::vector<TimerRecord> heap_;
     std::size_t live_ = 0;
     std::size_t hashed_ = 0;

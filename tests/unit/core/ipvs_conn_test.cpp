@@ -48,7 +48,7 @@ struct Lvs {
 Timestamp at(double s) { return Timestamp::from_seconds(s); }
 }  // namespace
 
-TEST_CASE("conn: a new entry counts as inactive until its first packet; a SYN makes it active", "[core][conn]") {
+TEST_CASE("conn: a new entry counts as inactive until its first packet, a SYN makes it active", "[core][conn]") {
     Lvs lvs;
     std::uint32_t i = lvs.connect(0x0a000001, 40000, at(0));
     const Connection& c = lvs.ipvs.conns().at(i);
@@ -65,7 +65,7 @@ TEST_CASE("conn: a new entry counts as inactive until its first packet; a SYN ma
     CHECK(d.stats.inbytes == 60);
 }
 
-TEST_CASE("conn: NAT handshake, data and close; the entry expires after the TIME_WAIT timeout", "[core][conn]") {
+TEST_CASE("conn: NAT handshake, data and close, the entry expires after the TIME_WAIT timeout", "[core][conn]") {
     Lvs lvs;
     std::uint32_t i = lvs.connect(0x0a000001, 40000, at(0));
     RealServer& d = *lvs.ipvs.conns().at(i).dest;

@@ -103,7 +103,7 @@ TEST_CASE("ipvs: -e keeps last_weight when the new weight is 0, and clears OVERL
     CHECK_FALSE(rs->overload);
 }
 
-TEST_CASE("ipvs: --set changes tcp, tcpfin and udp timeouts; 0 leaves one unchanged", "[core][ipvs]") {
+TEST_CASE("ipvs: --set changes tcp, tcpfin and udp timeouts, 0 leaves one unchanged", "[core][ipvs]") {
     Ipvs ipvs;
     CHECK(ipvs.timeouts().tcp == 900);
     CHECK(ipvs.timeouts().tcpfin == 120);

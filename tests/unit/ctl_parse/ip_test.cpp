@@ -122,7 +122,7 @@ TEST_CASE("ip addr: mistakes give iproute2's messages", "[ip][addr][errors]") {
     CHECK(r.status == 1);
 }
 
-TEST_CASE("ip link set: up, down, MAC and MTU; dev keyword optional", "[ip][link]") {
+TEST_CASE("ip link set: up, down, MAC and MTU, dev keyword optional", "[ip][link]") {
     auto a = one<cmd::LinkSet>("ip link set dev eth0 address 02:00:00:00:00:01");
     CHECK(a.dev == "eth0");
     REQUIRE(a.mac);

@@ -92,7 +92,7 @@ TEST_CASE("ipvsadm -f: fwmark services, with -o allowed and protocol set to TCP"
     CHECK(as<cmd::AddService>("-A -f +12").svc.key.fwmark == 12);
 }
 
-TEST_CASE("ipvsadm -s/--pe/-b: names are cut as ipvsadm's buffers cut them; empty -s is wlc", "[ipvsadm][commands]") {
+TEST_CASE("ipvsadm -s/--pe/-b: names are cut as ipvsadm's buffers cut them, empty -s is wlc", "[ipvsadm][commands]") {
     CHECK(as<cmd::AddService>("-A -t 10.0.0.1:80 -s abcdefghijklmnopqrstuvwxyz").svc.sched_name == "abcdefghijklmno");
     CHECK(as<cmd::AddService>("-A -t 10.0.0.1:80 --pe abcdefghijklmnopqrstuvwxyz").svc.pe_name == "abcdefghijklmnop");
     std::vector<std::string> empty_sched{"-A", "-t", "10.0.0.1:80", "-s", ""};
@@ -139,7 +139,7 @@ TEST_CASE("ipvsadm -a: real server defaults are -g, weight 1, the service port",
     CHECK(a.dest.tun_flags == 0);
 }
 
-TEST_CASE("ipvsadm -a: -g and -i force the real server's port to the service port; -m keeps it",
+TEST_CASE("ipvsadm -a: -g and -i force the real server's port to the service port, -m keeps it",
           "[ipvsadm][commands]") {
     CHECK(as<cmd::AddDest>("-a -t 10.0.0.1:80 -r 192.168.1.1:8080").dest.port == 80);
     CHECK(as<cmd::AddDest>("-a -t 10.0.0.1:80 -r 192.168.1.1:8080 -g").dest.port == 80);
@@ -222,7 +222,7 @@ TEST_CASE("ipvsadm --set: three timeouts, 0 allowed", "[ipvsadm][commands]") {
     CHECK(as<cmd::SetTimeout>("--set 1 -- 2 3").udp == 3);
 }
 
-TEST_CASE("ipvsadm -L: no arguments is -L; every list option lands in ListOptions", "[ipvsadm][commands]") {
+TEST_CASE("ipvsadm -L: no arguments is -L, every list option lands in ListOptions", "[ipvsadm][commands]") {
     auto none = parse_ipvsadm(std::vector<std::string>{});
     REQUIRE(none.ok());
     REQUIRE(std::holds_alternative<cmd::List>(none.value()));

@@ -53,7 +53,7 @@ TEST_CASE("sysctl -w a=1 b=2 gives two commands, in order", "[sysctl]") {
     CHECK(set_of(cmds[1]).value == "1");
 }
 
-TEST_CASE("sysctl: '=' alone makes a write; bundled and long options", "[sysctl]") {
+TEST_CASE("sysctl: '=' alone makes a write, bundled and long options", "[sysctl]") {
     CHECK(set_of(ok("sysctl net.ipv4.ip_forward=1")[0]).value == "1");
     CHECK(set_of(ok("sysctl -qw net.ipv4.vs.conn_reuse_mode=0")[0]).value == "0");
     CHECK(set_of(ok("sysctl --write net.ipv4.vs.sloppy_tcp=1")[0]).key == "net.ipv4.vs.sloppy_tcp");

@@ -42,7 +42,7 @@ TEST_CASE("drop_reason: the list holds the reasons the engine and parser agreed 
     CHECK(kDropReasonCount == 41);
 }
 
-TEST_CASE("drop_reason: parse reasons come first; out-of-range values print as ?", "[net][drop_reason]") {
+TEST_CASE("drop_reason: parse reasons come first, out-of-range values print as ?", "[net][drop_reason]") {
     CHECK(index_of(DropReason::eth_too_short) == 0);
     CHECK(index_of(kLastParseDropReason) < index_of(DropReason::mac_not_ours));
     CHECK(std::string(drop_reason_name(DropReason::count_)) == "?");

@@ -163,7 +163,7 @@ TEST_CASE("parse: a TCP SYN records offsets, addresses and ports", "[net][parse]
     CHECK(l4_checksum_ok(*pf, f));
 }
 
-TEST_CASE("parse: L4 checksums are not parse_frame's business; l4_checksum_ok tells", "[net][parse][checksum]") {
+TEST_CASE("parse: L4 checksums are not parse_frame's business, l4_checksum_ok tells", "[net][parse][checksum]") {
     const V bad_tcp = eth().ipv4("1.1.1.1", "2.2.2.2").tcp(1, 2, tcp_flags::ack).bad_l4_checksum().build();
     auto pf = parse_frame(bad_tcp);
     REQUIRE(pf.ok());
