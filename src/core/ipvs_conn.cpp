@@ -119,6 +119,8 @@ ScheduleStatus Ipvs::schedule(VirtualService& svc, const SchedPacket& pkt, Times
     *out = kNoConn;
 
     if (pkt.sport == kFtpData) return ScheduleStatus::ftpdata;
+    // The scheduler's own timers (lblc/lblcr cleanup) due by now run before it decides.
+    if (svc.scheduler) svc.scheduler->on_timer(svc, env);
 
     const std::uint32_t one_packet =
         ((svc.flags & kSvcOnePacket) && pkt.protocol == Proto::udp) ? kConnOnePacket : 0;

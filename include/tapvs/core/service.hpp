@@ -95,7 +95,7 @@ struct RealServer {
 
     VirtualService* svc = nullptr;   // the service it belongs to (nullptr once that service is gone)
     ServiceKey vkey;                 // the service it was added to (the trash revives by it)
-    std::uint32_t refcnt = 0;        // connections and templates bound to it (they keep it alive)
+    std::uint32_t refcnt = 0;        // connections, templates and lblc/lblcr cache entries holding it
     Timestamp trashed_at;            // when -d moved it to the dest trash
     Stats stats;
 

@@ -21,7 +21,7 @@ std::string cached(SchedLab& lab, const char* daddr = kVip) {
 }
 }  // namespace
 
-TEST_CASE("lblc: a miss runs wlc and caches the choice; a hit keeps it", "[sched][lblc]") {
+TEST_CASE("lblc: a miss runs wlc and caches the choice, a hit keeps it", "[sched][lblc]") {
     SchedLab lab("lblc");
     lab.add("A", 1);
     lab.add("B", 1);  // list B A

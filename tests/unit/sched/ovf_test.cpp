@@ -34,7 +34,7 @@ TEST_CASE("ovf: kernel cases", "[sched][ovf]") {
     }
 }
 
-TEST_CASE("ovf: OVERLOAD is skipped; A takes weight + 1 conns before B gets one", "[sched][ovf]") {
+TEST_CASE("ovf: OVERLOAD is skipped, A takes weight + 1 conns before B gets one", "[sched][ovf]") {
     SchedLab lab("ovf");
     lab.add("B", 1);
     lab.add("A", 2);

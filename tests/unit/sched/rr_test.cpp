@@ -16,7 +16,7 @@ TEST_CASE("rr: cycles in kernel list order, newest dest first", "[sched][rr]") {
     CHECK(lab.picks(7) == "CBACBAC");
 }
 
-TEST_CASE("rr: weights only matter as > 0; weight 0 and OVERLOAD are passed over", "[sched][rr]") {
+TEST_CASE("rr: weights only matter as > 0, weight 0 and OVERLOAD are passed over", "[sched][rr]") {
     SchedLab lab("rr");
     lab.add("A", 5);
     lab.add("B", 1);

@@ -56,7 +56,7 @@ TEST_CASE("wrr: the gcd step: weights 4 and 2 go B A, then A B A", "[sched][wrr]
     CHECK(lab.picks(8) == "BAABAABA");
 }
 
-TEST_CASE("wrr: weight 0 is never picked; all weights 0 means no destination", "[sched][wrr]") {
+TEST_CASE("wrr: weight 0 is never picked, all weights 0 means no destination", "[sched][wrr]") {
     SchedLab lab("wrr");
     lab.add("A", 0);
     CHECK(lab.as<WrrScheduler>().mw() == 0);
