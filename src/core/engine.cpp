@@ -56,6 +56,9 @@ void Engine::Impl::receive(PortId in, net::FrameBuf& buf) {
     const net::MacAddr dst = pf.eth(buf.bytes()).dst();
     if (dst != host.port(in).mac && !dst.is_multicast()) return drop(in, buf.bytes(), DropReason::mac_not_ours);
     if (pf.is_arp()) return arp_in(in, buf, pf);
+    // A broadcast or multicast frame is not PACKET_HOST: IPVS and forwarding ignore it, and the
+    // host has no socket for it (ping to a broadcast is ignored: icmp_echo_ignore_broadcasts).
+    if (dst.is_multicast()) return drop(in, buf.bytes(), DropReason::local_no_socket);
     receive_ipv4(in, buf, pf);
 }
 
@@ -106,46 +109,47 @@ void Engine::Impl::local_in(PortId in, net::FrameBuf& buf, const net::ParsedFram
     if (conn != kNoConn) {
         const Connection& c = ipvs.conns().at(conn);
         if (c.dest && !c.dest->available) {
-            // The real server was removed: drop silently without re-arming (expire_nodest_conn = 0),
-            // or expire the entry now.
-            if (ipvs.sysctl().expire_nodest_conn) ipvs.expire_now(conn, now);
-            return drop(in, frame, DropReason::ipvs_dest_unavailable);
+            // The real server was removed. expire_nodest_conn = 0: drop silently, no timer re-arm;
+            // = 1: the entry expires now and the packet is scheduled afresh (ip_vs_in_hook).
+            if (!ipvs.sysctl().expire_nodest_conn) return drop(in, frame, DropReason::ipvs_dest_unavailable);
+            ipvs.expire_now(conn, now);
+            conn = kNoConn;
+        } else {
+            return ipvs_in(in, buf, pf, conn);
         }
-        return ipvs_in(in, buf, pf, conn);
     }
 
     const std::uint32_t mark =
         e.host_.mark_rules().empty() ? 0 : e.host_.mark_for(in, pf.protocol, pf.src, pf.dst, pf.sport, pf.dport);
     VirtualService* svc = ipvs.service_for(proto, pf.dst, pf.dport, mark);
-    if (svc) {
-        bool schedulable = true;
-        if (pf.is_tcp()) {
-            // tcp_conn_schedule(): only a SYN without RST starts a connection (any non-RST with sloppy_tcp).
-            net::ConstTcpView th = pf.tcp(frame);
-            schedulable = !th.rst() && (th.syn() || ipvs.sysctl().sloppy_tcp);
-        }
-        if (!schedulable) {
-            tcp_reset(frame, pf);  // the local stack has no socket: it answers with a reset
-            return drop(in, frame, DropReason::ipvs_not_syn);
-        }
-        SchedPacket sp{proto, pf.src, pf.dst, pf.sport, pf.dport};
-        switch (ipvs.schedule(*svc, sp, now, &conn)) {
-            case ScheduleStatus::ok: return ipvs_in(in, buf, pf, conn);
-            case ScheduleStatus::no_dest:
-                // ip_vs_leave(): ICMP port unreachable, whatever the protocol.
-                icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
-                return drop(in, frame, DropReason::ipvs_no_dest);
-            case ScheduleStatus::port_zero: return drop(in, frame, DropReason::ipvs_port_zero);
-            case ScheduleStatus::ftpdata: return drop(in, frame, DropReason::ipvs_ftpdata_port);
-        }
+    if (!svc) return no_socket(in, frame, pf, DropReason::local_no_socket);
+    if (pf.is_tcp()) {
+        // tcp_conn_schedule(): only a SYN without RST starts a connection (any non-RST with
+        // sloppy_tcp); anything else goes on to the local stack, which has no socket for it.
+        net::ConstTcpView th = pf.tcp(frame);
+        if (th.rst() || !(th.syn() || ipvs.sysctl().sloppy_tcp)) return no_socket(in, frame, pf, DropReason::ipvs_not_syn);
     }
+    SchedPacket sp{proto, pf.src, pf.dst, pf.sport, pf.dport};
+    const ScheduleStatus st = ipvs.schedule(*svc, sp, now, &conn);
+    if (st == ScheduleStatus::ok) return ipvs_in(in, buf, pf, conn);
+    // ip_vs_schedule() ignored it (client port 20): NF_ACCEPT, on to the local stack.
+    if (st == ScheduleStatus::ftpdata) return no_socket(in, frame, pf, DropReason::ipvs_ftpdata_port);
+    const DropReason r = st == ScheduleStatus::no_dest ? DropReason::ipvs_no_dest : DropReason::ipvs_port_zero;
+    // ip_vs_leave(): an FTP service passes other ports to the local stack; otherwise ICMP port
+    // unreachable, whatever the protocol.
+    if (svc->key.port == 21 && pf.dport != 21) return no_socket(in, frame, pf, r);
+    icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
+    drop(in, frame, r);
+}
 
-    // The host itself: no sockets, so TCP gets a reset and UDP a port unreachable.
+// The host's own stack has no sockets: after checking the checksum (tcp_v4_rcv / __udp4_lib_rcv)
+// it answers TCP with a reset and UDP with a port unreachable.
+void Engine::Impl::no_socket(PortId in, net::ConstBytes frame, const net::ParsedFrame& pf, DropReason reason) {
     if (!net::l4_checksum_ok(pf, frame))
         return drop(in, frame, pf.is_tcp() ? DropReason::tcp_bad_checksum : DropReason::udp_bad_checksum);
     if (pf.is_tcp()) tcp_reset(frame, pf);
     else icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
-    drop(in, frame, DropReason::local_no_socket);
+    drop(in, frame, reason);
 }
 
 // ip_vs_in() for a packet of connection `conn`: counters and state, then the connection's
@@ -170,18 +174,25 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
 
     const Forwarder& fwd = forwarder_for(c.fwd());
     const Route* r = host.route(c.daddr);
-    if (!r) return drop(in, frame, DropReason::no_route);  // __ip_vs_get_out_rt(): no route, dropped
-    net::Ipv4View iph = pf.ipv4(frame);
-    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu) - fwd.overhead();
-    if (pf.l3_len > mtu && iph.df()) {  // ensure_mtu_is_adequate()
-        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));
-        return drop(in, frame, DropReason::frag_needed);
+    if (!r) {  // __ip_vs_get_out_rt(): err_unreach -> dst_link_failure(): host unreachable
+        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
+        return drop(in, frame, DropReason::no_route);
     }
-    if (iph.ttl() <= 1) {  // decrement_ttl()
+    net::Ipv4View iph = pf.ipv4(frame);
+    if (iph.ttl() <= 1) {  // decrement_ttl() comes first
         icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
         return drop(in, frame, DropReason::ttl_exceeded);
     }
     iph.decrease_ttl();
+    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu) - fwd.overhead();
+    if (pf.l3_len > mtu) {
+        // ensure_mtu_is_adequate(): DF set -> frag-needed with the MTU (the tunnel's with pmtu_disc;
+        // without it the outer header may be fragmented). tapvs does not fragment: too big is dropped.
+        const bool tunnel_nopmtu = fwd.overhead() != 0 && ipvs.sysctl().pmtu_disc == 0;
+        if (iph.df() && !tunnel_nopmtu)
+            icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));
+        return drop(in, frame, DropReason::frag_needed);
+    }
     XmitInfo xi;
     xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
     if (fwd.overhead() != 0) {
@@ -190,8 +201,9 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
     if (ip.empty()) return drop(in, buf.bytes(), DropReason::neigh_queue_full);
-    const net::Ipv4Addr nexthop = fwd.next_hop_is_dest() || !r->via ? c.daddr : *r->via;
-    send_ip(r->port, nexthop, buf, ip);
+    // The next hop is the real server itself when it is on-link, else the route's gateway (also for
+    // DR: IP_VS_RT_MODE_KNOWN_NH keeps the cached route's gateway).
+    send_ip(r->port, r->via ? *r->via : c.daddr, buf, ip);
 }
 
 // ip_vs_in_icmp(): an ICMP error from the client's side about a packet of a connection (the
@@ -214,8 +226,8 @@ bool Engine::Impl::ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::Parsed
         drop(in, frame, DropReason::icmp_bad_checksum);
         return true;
     }
-    const Connection c = ipvs.conns().at(conn);
-    ipvs.conn_packet(conn, false, nullptr, pf.l3_len, now);  // ip_vs_in_stats(); no state change for ICMP
+    const Connection& c = ipvs.conns().at(conn);
+    ipvs.conn_icmp_stats(conn, false, pf.l3_len);  // ip_vs_in_stats(); no state change, no timer
     const Forwarder& fwd = forwarder_for(c.fwd());
     const Route* r = e.host_.route(c.daddr);
     if (!r) {
@@ -238,8 +250,7 @@ bool Engine::Impl::ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::Parsed
         if (fwd.overhead() != 0) xi.ip_id = next_ip_id();
         ip = fwd.to_real(buf, ip, c, xi);
     }
-    const net::Ipv4Addr nexthop = fwd.next_hop_is_dest() || !r->via ? c.daddr : *r->via;
-    send_ip(r->port, nexthop, buf, ip);
+    send_ip(r->port, r->via ? *r->via : c.daddr, buf, ip);
     return true;
 }
 
@@ -250,15 +261,16 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     Ipvs& ipvs = e.ipvs_;
     net::Bytes frame = buf.bytes();
     if (!host.sysctl().ip_forward) return drop(in, frame, DropReason::ip_forward_disabled);
-    net::Ipv4View iph = pf.ipv4(frame);
-    if (iph.ttl() <= 1) {
-        icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
-        return drop(in, frame, DropReason::ttl_exceeded);
-    }
+    // ip_route_input(): no route is found before ip_forward() looks at the TTL.
     const Route* r = host.route(pf.dst);
     if (!r) {
         icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpNetUnreach);
         return drop(in, frame, DropReason::no_route);
+    }
+    net::Ipv4View iph = pf.ipv4(frame);
+    if (iph.ttl() <= 1) {
+        icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
+        return drop(in, frame, DropReason::ttl_exceeded);
     }
     const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu);
     if (pf.l3_len > mtu) {
@@ -296,9 +308,8 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
             if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) {
                 if (!pf.icmp(net::ConstBytes{frame}).checksum_ok())
                     return drop(in, frame, DropReason::icmp_bad_checksum);
-                const Connection c = ipvs.conns().at(conn);
-                nat_icmp(iph.bytes(), c, true);
-                ipvs.conn_packet(conn, true, nullptr, pf.l3_len, now);
+                nat_icmp(iph.bytes(), ipvs.conns().at(conn), true);
+                ipvs.conn_icmp_stats(conn, true, pf.l3_len);  // handle_response_icmp(): stats only
             }
         }
     }

@@ -47,8 +47,14 @@ void Engine::Impl::icmp_error(net::ConstBytes frame, const net::ParsedFrame& pf,
     // multicast, and packets from addresses no one could answer to.
     if (pf.frag_offset != 0) return;
     if (pf.protocol == net::kIpProtoIcmp) {
-        if (!pf.l4_parsed || net::icmp_is_error(frame[pf.l4_off])) return;
+        // icmp_pointers[].error: only informational messages (echo, timestamp, info, address
+        // mask, and their replies) are ever answered with an error.
+        if (!pf.l4_parsed) return;
+        const std::uint8_t t = frame[pf.l4_off];
+        const bool informational = t == 0 || t == 8 || (t >= 13 && t <= 18);
+        if (!informational) return;
     }
+    if (host.is_local(pf.src)) return;  // about our own packets: delivered locally, nothing on the wire
     if (pf.dst.is_multicast() || host.is_broadcast(pf.dst)) return;
     if (pf.src.is_zero() || pf.src.is_multicast() || pf.src.is_limited_broadcast() || host.is_broadcast(pf.src))
         return;

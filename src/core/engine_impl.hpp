@@ -22,6 +22,7 @@ struct Engine::Impl {
     void ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf, std::uint32_t conn);
     bool ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
     void forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
+    void no_socket(PortId in, net::ConstBytes frame, const net::ParsedFrame& pf, net::DropReason reason);
     void drop(PortId port, net::ConstBytes frame, net::DropReason r);
 
     // ---- engine_link.cpp ----

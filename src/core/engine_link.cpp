@@ -178,6 +178,8 @@ void Engine::Impl::neigh_timers() {
     std::sort(due.begin(), due.end(), [](const Neighbour* a, const Neighbour* b) {
         return std::pair(a->port, a->addr) < std::pair(b->port, b->addr);
     });
+    // Resolutions started below (for the ICMP errors of failed ones) set their own timer: merge.
+    e.next_neigh_timer_ = Timestamp{};
     for (Neighbour* n : due) {
         if (n->probes < e.cfg_.arp_probes) {
             ++n->probes;
@@ -202,7 +204,8 @@ void Engine::Impl::neigh_timers() {
             drop(n->port, frame.subspan(kEth), DropReason::neigh_unresolved);
         }
     }
-    e.next_neigh_timer_ = next;
+    if (next != Timestamp{} && (e.next_neigh_timer_ == Timestamp{} || next < e.next_neigh_timer_))
+        e.next_neigh_timer_ = next;
 }
 
 }  // namespace tapvs::core

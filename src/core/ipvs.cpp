@@ -52,6 +52,7 @@ IpvsErr Ipvs::add_service(const ServiceUser& u, Timestamp now) {
     svc->scheduler->init_service(*svc, env);
     if (svc->key.fwmark) ++n_fwmark_svcs_;
     else if (svc->key.port == 0) ++n_port0_svcs_;
+    else if (svc->key.port == 21 && svc->key.protocol == Proto::tcp) ++n_ftp_svcs_;
     services_.push_back(std::move(svc));
     return IpvsErr::ok;
 }
@@ -106,7 +107,9 @@ IpvsErr Ipvs::del_service(const ServiceKey& key) {
         if (d->svc == svc) d->svc = nullptr;
     if (svc->key.fwmark) --n_fwmark_svcs_;
     else if (svc->key.port == 0) --n_port0_svcs_;
+    else if (svc->key.port == 21 && svc->key.protocol == Proto::tcp) --n_ftp_svcs_;
     services_.erase(std::find_if(services_.begin(), services_.end(), [&](const auto& p) { return p.get() == svc; }));
+    if (sysctl_.expire_nodest_conn) flush_nodest_conns(now);
     return IpvsErr::ok;
 }
 
@@ -117,6 +120,8 @@ void Ipvs::flush() {
 
 // __ip_vs_update_dest()
 void Ipvs::update_dest(VirtualService& svc, RealServer& d, const DestUser& u, bool add) {
+    // A dest revived from the trash into another service starts with zeroed stats.
+    if (add && d.svc != &svc) d.stats = {};
     d.fwd = u.fwd;
     d.weight = u.weight;
     if (add || u.weight != 0) d.last_weight = u.weight;
@@ -185,6 +190,7 @@ IpvsErr Ipvs::del_dest(const ServiceKey& key, const DestUser& u) {
     RealServer* d = svc->find_dest(u.addr, u.port);
     if (!d) return IpvsErr::noent;
     unlink_dest(*svc, *d, last_sched_tick_);
+    if (sysctl_.expire_nodest_conn) flush_nodest_conns(last_sched_tick_);
     return IpvsErr::ok;
 }
 

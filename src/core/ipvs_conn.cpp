@@ -32,6 +32,12 @@ VirtualService* Ipvs::service_for(Proto p, net::Ipv4Addr vaddr, std::uint16_t vp
     for (const auto& s : services_)
         if (s->key.fwmark == 0 && s->key.port == vport && s->key.addr == vaddr && s->key.protocol == p)
             return s.get();
+    // An FTP service also takes the data connections: port 20 and unprivileged ports
+    // (ip_unprivileged_port_start = 1024).
+    if (n_ftp_svcs_ != 0 && p == Proto::tcp && (vport == kFtpData || vport >= 1024))
+        for (const auto& s : services_)
+            if (s->key.fwmark == 0 && s->key.port == kFtpPort && s->key.addr == vaddr && s->key.protocol == p)
+                return s.get();
     if (n_port0_svcs_ != 0)
         for (const auto& s : services_)
             if (s->key.fwmark == 0 && s->key.port == 0 && s->key.addr == vaddr && s->key.protocol == p)
@@ -209,22 +215,8 @@ ScheduleStatus Ipvs::schedule(VirtualService& svc, const SchedPacket& pkt, Times
     return ScheduleStatus::ok;
 }
 
-void Ipvs::conn_packet(std::uint32_t i, bool outbound, const TcpFlags* tcp, std::uint32_t l3_len, Timestamp now) {
-    Connection& c = conns_->at(i);
-    // ip_vs_in_stats() / ip_vs_out_stats(): the dest, its service and the totals.
-    if (RealServer* d = c.dest) {
-        Stats* per[3] = {&d->stats, d->svc ? &d->svc->stats : nullptr, &tot_stats_};
-        for (Stats* s : per) {
-            if (!s) continue;
-            if (outbound) {
-                ++s->outpkts;
-                s->outbytes += l3_len;
-            } else {
-                ++s->inpkts;
-                s->inbytes += l3_len;
-            }
-        }
-    }
+// ip_vs_in_stats() / ip_vs_out_stats(): only while the dest is in its service (AVAILABLE).
+void Ipvs::count_packet(Connection& c, bool outbound, std::uint32_t l3_len) noexcept {
     if (outbound) {
         ++c.outpkts;
         c.outbytes += l3_len;
@@ -232,6 +224,28 @@ void Ipvs::conn_packet(std::uint32_t i, bool outbound, const TcpFlags* tcp, std:
         ++c.inpkts;
         c.inbytes += l3_len;
     }
+    RealServer* d = c.dest;
+    if (!d || !d->available) return;
+    Stats* per[3] = {&d->stats, d->svc ? &d->svc->stats : nullptr, &tot_stats_};
+    for (Stats* s : per) {
+        if (!s) continue;
+        if (outbound) {
+            ++s->outpkts;
+            s->outbytes += l3_len;
+        } else {
+            ++s->inpkts;
+            s->inbytes += l3_len;
+        }
+    }
+}
+
+void Ipvs::conn_icmp_stats(std::uint32_t i, bool outbound, std::uint32_t l3_len) noexcept {
+    count_packet(conns_->at(i), outbound, l3_len);
+}
+
+void Ipvs::conn_packet(std::uint32_t i, bool outbound, const TcpFlags* tcp, std::uint32_t l3_len, Timestamp now) {
+    Connection& c = conns_->at(i);
+    count_packet(c, outbound, l3_len);
 
     if (tcp) {
         // set_tcp_state()
@@ -290,6 +304,20 @@ bool Ipvs::reuse_for_new_conn(std::uint32_t i, Timestamp now) {
 }
 
 void Ipvs::expire_now(std::uint32_t i, Timestamp now) { conns_->arm(i, now); }
+
+void Ipvs::flush_nodest_conns(Timestamp now) {
+    std::vector<std::uint32_t> gone;
+    for (std::uint32_t i = 0; i < conns_->slot_count(); ++i) {
+        const Connection& c = conns_->at(i);
+        if (c.in_use && !c.is_template() && c.dest && !c.dest->available) gone.push_back(i);
+    }
+    for (std::uint32_t i : gone) {
+        const std::uint32_t ctl = conns_->at(i).control;
+        expire_conn(i, now);
+        // A template left controlling nothing goes too.
+        if (ctl != kNoConn && conns_->at(ctl).in_use && conns_->at(ctl).n_control == 0) expire_conn(ctl, now);
+    }
+}
 
 // ip_vs_conn_expire()
 void Ipvs::expire_conn(std::uint32_t i, Timestamp now) {

@@ -185,7 +185,8 @@ TEST_CASE("tun: a DF packet too big for the tunnel gets frag-needed with the MTU
     auto out = d.feed(d.eth0, big);
     REQUIRE(out.size() == 1);
     CHECK(out[0].port == d.eth0);
-    auto ip = FrameBuilder::ip_packet_of(big);
+    // decrement_ttl() runs before ensure_mtu_is_adequate(): the quote carries TTL 63.
+    auto ip = FrameBuilder::ip_packet_of(client_syn().payload_size(1490 - 40).ttl(63).build());
     ip.resize(576 - 28);
     auto expected = FrameBuilder{}.eth(Guide::kEth0Mac, Guide::kClientMac).ipv4(Guide::kVip, Guide::kClient)
                         .tos(0xc0).ttl(64).id(0).icmp_frag_needed(1480, ip).build();
@@ -343,4 +344,86 @@ TEST_CASE("host: forwarding decrements TTL, TTL 1 gets time exceeded, no route g
     out = d.feed(d.eth1, pkt(10, "10.9.9.9"));
     REQUIRE(out.size() == 1);
     CHECK(net::EthView{net::Bytes{out[0].frame}}.dst() == Guide::kRouterMac);
+}
+
+TEST_CASE("tun: with pmtu_disc 0 a DF packet too big is not answered with frag-needed", "[golden][tun][mtu]") {
+    Director d;
+    d.engine.ipvs().sysctl().pmtu_disc = 0;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::tunnel);
+    CHECK(d.feed(d.eth0, client_syn().payload_size(1490 - 40).build()).empty());
+    CHECK(d.drops(DropReason::frag_needed) == 1);
+}
+
+TEST_CASE("ipvs: TTL is checked before the MTU, and no route to the real server is host unreachable",
+          "[golden][ipvs]") {
+    Director d;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::droute);
+    d.engine.host().port(d.eth1).mtu = 576;
+    auto out = d.feed(d.eth0, client_syn().ttl(1).payload_size(1000).build());
+    REQUIRE(out.size() == 1);
+    auto pf = net::parse_frame(net::ConstBytes{out[0].frame});
+    REQUIRE(pf.ok());
+    CHECK(pf->icmp(net::ConstBytes{out[0].frame}).type() == net::kIcmpTimeExceeded);
+
+    Director e;
+    e.service("rr");
+    e.real_server(test::ip("10.99.0.1"), FwdMethod::masq);  // no route toward it
+    out = e.feed(e.eth0, client_syn().build());
+    REQUIRE(out.size() == 1);
+    pf = net::parse_frame(net::ConstBytes{out[0].frame});
+    REQUIRE(pf.ok());
+    CHECK(pf->icmp(net::ConstBytes{out[0].frame}).code() == net::kIcmpHostUnreach);
+    CHECK(e.drops(DropReason::no_route) == 1);
+}
+
+TEST_CASE("ipvs: with expire_nodest_conn a removed real server's clients are scheduled afresh", "[golden][ipvs]") {
+    Director d;
+    d.engine.ipvs().sysctl().expire_nodest_conn = 1;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::masq);
+    d.real_server(Guide::kRip2, FwdMethod::masq);
+    auto first = d.feed(d.eth0, client_syn().build());  // rr: the newest, .212
+    REQUIRE(first.size() == 1);
+    CHECK(net::EthView{net::Bytes{first[0].frame}}.dst() == Guide::kRs2Mac);
+    core::DestUser u;
+    u.addr = Guide::kRip2;
+    u.port = 80;
+    REQUIRE(d.engine.ipvs().del_dest(core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80}, u) == core::IpvsErr::ok);
+    CHECK(d.engine.ipvs().conn_count() == 0);  // flushed at -d (ip_vs_expire_nodest_conn_flush)
+    auto again = d.feed(d.eth0, client_syn().build());
+    REQUIRE(again.size() == 1);
+    CHECK(net::EthView{net::Bytes{again[0].frame}}.dst() == Guide::kRs1Mac);
+}
+
+TEST_CASE("ipvs: an ICMP error relayed for a connection does not keep it alive", "[golden][ipvs][icmp]") {
+    Director d;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::masq);
+    auto sent = d.feed(d.eth0, client_syn().build());
+    REQUIRE(sent.size() == 1);
+    d.advance(50);  // SYN_RECV lives 60 s
+    auto err = FrameBuilder{}.eth(Guide::kRs1Mac, Guide::kEth1Mac).ipv4(Guide::kRip1, Guide::kClient)
+                   .icmp_port_unreachable(FrameBuilder::quote_of(FrameBuilder::ip_packet_of(sent[0].frame))).build();
+    CHECK(d.feed(d.eth1, err).size() == 1);
+    d.advance(10.5);
+    CHECK(d.engine.ipvs().conn_count() == 0);
+}
+
+TEST_CASE("ipvs: a persistent FTP service also takes the passive data connection to the same server",
+          "[golden][ipvs][persist]") {
+    Director d;
+    d.service("rr", core::Proto::tcp, 21, 360);
+    d.real_server(Guide::kRip1, FwdMethod::droute, 21, 1, core::Proto::tcp, 21);
+    d.real_server(Guide::kRip2, FwdMethod::droute, 21, 1, core::Proto::tcp, 21);
+    auto ctl = d.feed(d.eth0, client_syn(40000, 21).build());
+    REQUIRE(ctl.size() == 1);
+    auto data = d.feed(d.eth0, client_syn(40001, 50123).build());  // passive data port
+    REQUIRE(data.size() == 1);
+    CHECK(net::EthView{net::Bytes{data[0].frame}}.dst() == net::EthView{net::Bytes{ctl[0].frame}}.dst());
+    // Another port below 1024 is not FTP's: the local stack resets it.
+    auto other = d.feed(d.eth0, client_syn(40002, 22).build());
+    REQUIRE(other.size() == 1);
+    CHECK(other[0].port == d.eth0);
 }

@@ -106,10 +106,16 @@ public:
                                 std::uint32_t fwmark) const noexcept;
     // Schedules a new connection for `pkt` (client -> virtual service); on ok, *conn is its index.
     ScheduleStatus schedule(VirtualService& svc, const SchedPacket& pkt, Timestamp now, std::uint32_t* conn);
+    // ip_vs_expire_nodest_conn_flush(): with expire_nodest_conn set, a removed real server's
+    // connections (and the templates left controlling none) go at once.
+    void flush_nodest_conns(Timestamp now);
     // A packet of connection `i` in the given direction: counters, TCP state, and the timer
     // (ip_vs_in_stats / ip_vs_out_stats, ip_vs_set_state, ip_vs_conn_put). `l3_len` = IP length.
     void conn_packet(std::uint32_t i, bool outbound, const TcpFlags* tcp, std::uint32_t l3_len,
                      Timestamp now);
+    // An ICMP error relayed for connection `i` (ip_vs_in_icmp / handle_response_icmp): counted,
+    // but no state change and no timer re-arm.
+    void conn_icmp_stats(std::uint32_t i, bool outbound, std::uint32_t l3_len) noexcept;
     // A SYN hits an existing connection: ip_vs_in()'s conn_reuse_mode logic. True when the old
     // entry was expired and the packet must be scheduled afresh.
     bool reuse_for_new_conn(std::uint32_t i, Timestamp now);
@@ -122,6 +128,7 @@ public:
     Timestamp next_timer() const noexcept;
 
 private:
+    void count_packet(Connection& c, bool outbound, std::uint32_t l3_len) noexcept;
     void bind_dest(Connection& c, RealServer& d) noexcept;
     void unbind_dest(Connection& c) noexcept;
     void expire_conn(std::uint32_t i, Timestamp now);
@@ -134,7 +141,7 @@ private:
     std::uint64_t next_conn_id_ = 1;
     Stats tot_stats_;
     Timestamp last_sched_tick_;
-    std::uint32_t n_fwmark_svcs_ = 0, n_port0_svcs_ = 0;
+    std::uint32_t n_fwmark_svcs_ = 0, n_port0_svcs_ = 0, n_ftp_svcs_ = 0;
 
 private:
     IpvsConfig cfg_;

@@ -39,7 +39,8 @@ net::Bytes Tunnel::to_real(net::FrameBuf& buf, net::Bytes ip, const Connection& 
     outer[0] = 0x45;  // version 4, ihl 5
     outer[1] = tos;
     net::store_be16(outer + 2, total);
-    net::store_be16(outer + 4, x.ip_id);
+    // ip_select_ident() runs before ignore_df is set: a DF outer header gets id 0.
+    net::store_be16(outer + 4, df ? 0 : x.ip_id);
     net::store_be16(outer + 6, df ? 0x4000 : 0);
     outer[8] = ttl;
     outer[9] = net::kIpProtoIpip;
