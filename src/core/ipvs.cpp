@@ -89,19 +89,21 @@ void Ipvs::unlink_dest(VirtualService& svc, RealServer& d, Timestamp now) {
     svc.destinations.erase(it);
     owned->available = false;
     if (svc.scheduler) svc.scheduler->del_dest(svc, *owned);
-    owned->trashed_at = now;
+    // __ip_vs_del_dest(): into the trash, idle_start cleared; the trash timer starts when the
+    // trash was empty (every IP_VS_DEST_TRASH_PERIOD / 2 = 60 s).
+    owned->idle_start = Timestamp{};
+    if (trash_.empty()) trash_timer_ = now + seconds(60);
     trash_.push_back(std::move(owned));
 }
 
 // __ip_vs_del_service()
-IpvsErr Ipvs::del_service(const ServiceKey& key) {
+IpvsErr Ipvs::del_service(const ServiceKey& key, Timestamp now) {
     VirtualService* svc = find_service(key);
     if (!svc) return IpvsErr::srch;
     // The scheduler is unbound first (ip_vs_unbind_scheduler), then every dest is unlinked without
     // telling it (svcupd = false), into the trash.
     svc->scheduler->done_service(*svc);
     svc->scheduler.reset();
-    Timestamp now = last_sched_tick_;
     while (!svc->destinations.empty()) unlink_dest(*svc, *svc->destinations.front(), now);
     for (auto& d : trash_)
         if (d->svc == svc) d->svc = nullptr;
@@ -114,8 +116,8 @@ IpvsErr Ipvs::del_service(const ServiceKey& key) {
 }
 
 // ip_vs_flush()
-void Ipvs::flush() {
-    while (!services_.empty()) del_service(services_.back()->key);
+void Ipvs::flush(Timestamp now) {
+    while (!services_.empty()) del_service(services_.back()->key, now);
 }
 
 // __ip_vs_update_dest()
@@ -184,13 +186,13 @@ IpvsErr Ipvs::edit_dest(const ServiceKey& key, const DestUser& u) {
 }
 
 // ip_vs_del_dest()
-IpvsErr Ipvs::del_dest(const ServiceKey& key, const DestUser& u) {
+IpvsErr Ipvs::del_dest(const ServiceKey& key, const DestUser& u, Timestamp now) {
     VirtualService* svc = find_service(key);
     if (!svc) return IpvsErr::srch;
     RealServer* d = svc->find_dest(u.addr, u.port);
     if (!d) return IpvsErr::noent;
-    unlink_dest(*svc, *d, last_sched_tick_);
-    if (sysctl_.expire_nodest_conn) flush_nodest_conns(last_sched_tick_);
+    unlink_dest(*svc, *d, now);
+    if (sysctl_.expire_nodest_conn) flush_nodest_conns(now);
     return IpvsErr::ok;
 }
 

@@ -13,7 +13,6 @@ constexpr std::uint16_t kFtpPort = 21;
 constexpr std::uint16_t kFtpData = 20;
 constexpr Duration kNewConnTimeout = seconds(3);     // ip_vs_conn_new(): cp->timeout = 3*HZ
 constexpr Duration kExpireLater = seconds(60);       // ip_vs_conn_expire(): controlling template postponed
-constexpr Duration kDestTrashPeriod = seconds(120);  // IP_VS_DEST_TRASH_PERIOD
 constexpr Duration kSchedTimerStep = seconds(1);     // how often on_timer() is offered to schedulers
 
 std::uint32_t dest_conn_flags(const RealServer& d) noexcept {
@@ -339,16 +338,32 @@ void Ipvs::expire_conn(std::uint32_t i, Timestamp now) {
     conns_->release(i);
 }
 
+// ip_vs_dest_trash_expire(): an unused trashed dest is marked idle at the first tick that sees it
+// unused and freed at the first tick IP_VS_DEST_TRASH_PERIOD (120 s) after that.
+void Ipvs::trash_tick(Timestamp t) {
+    std::erase_if(trash_, [&](const std::unique_ptr<RealServer>& d) {
+        if (d->refcnt > 0) return false;
+        if (d->idle_start == Timestamp{}) {
+            d->idle_start = t;
+            return false;
+        }
+        return t >= d->idle_start + seconds(120);
+    });
+    trash_timer_ = trash_.empty() ? Timestamp{} : t + seconds(60);
+}
+
 void Ipvs::expire(Timestamp now) {
     if (now > last_sched_tick_) last_sched_tick_ = now;
-    // Each timer fires at its own deadline (what a template re-arms from), in deadline order.
-    for (std::uint32_t i = conns_->pop_due(now); i != kNoConn; i = conns_->pop_due(now))
-        expire_conn(i, std::min(conns_->at(i).expires, now));
-
-    // The dest trash (ip_vs_dest_trash_expire): unused deleted dests go after the trash period.
-    std::erase_if(trash_, [&](const std::unique_ptr<RealServer>& d) {
-        return d->refcnt == 0 && now >= d->trashed_at + kDestTrashPeriod;
-    });
+    // Every timer fires at its own deadline (what a template re-arms from), in deadline order,
+    // the connections' and the trash's interleaved.
+    for (;;) {
+        const bool tick = trash_timer_ != Timestamp{} && trash_timer_ <= now;
+        const Timestamp limit = tick ? trash_timer_ - Duration{1} : now;
+        for (std::uint32_t i = conns_->pop_due(limit); i != kNoConn; i = conns_->pop_due(limit))
+            expire_conn(i, std::min(conns_->at(i).expires, limit));
+        if (!tick) break;
+        trash_tick(trash_timer_);
+    }
 
     SchedEnv env{now, &sysctl_};
     for (auto& s : services_)
@@ -357,6 +372,7 @@ void Ipvs::expire(Timestamp now) {
 
 Timestamp Ipvs::next_timer() const noexcept {
     Timestamp t = conns_->next_due();
+    if (trash_timer_ != Timestamp{} && (t == Timestamp{} || trash_timer_ < t)) t = trash_timer_;
     // Schedulers with timers of their own (lblc/lblcr GC) want a look at least every second.
     Timestamp sched = last_sched_tick_ + kSchedTimerStep;
     if (!services_.empty() && (t == Timestamp{} || sched < t)) t = sched;

@@ -590,16 +590,16 @@ Outcome run_ipvsadm(core::Ipvs& ipvs, const Command& command, core::Timestamp no
             } else if constexpr (std::is_same_v<T, cmd::EditService>) {
                 return {kernel_reply(command, ipvs.edit_service(c.svc, now))};
             } else if constexpr (std::is_same_v<T, cmd::DelService>) {
-                return {kernel_reply(command, ipvs.del_service(c.svc))};
+                return {kernel_reply(command, ipvs.del_service(c.svc, now))};
             } else if constexpr (std::is_same_v<T, cmd::Flush>) {
-                ipvs.flush();
+                ipvs.flush(now);
                 return {Reply{}};
             } else if constexpr (std::is_same_v<T, cmd::AddDest>) {
                 return {kernel_reply(command, ipvs.add_dest(c.svc, c.dest, now))};
             } else if constexpr (std::is_same_v<T, cmd::EditDest>) {
                 return {kernel_reply(command, ipvs.edit_dest(c.svc, c.dest))};
             } else if constexpr (std::is_same_v<T, cmd::DelDest>) {
-                return {kernel_reply(command, ipvs.del_dest(c.svc, c.dest))};
+                return {kernel_reply(command, ipvs.del_dest(c.svc, c.dest, now))};
             } else if constexpr (std::is_same_v<T, cmd::Zero>) {
                 return {kernel_reply(command, ipvs.zero(c.svc ? &*c.svc : nullptr))};
             } else if constexpr (std::is_same_v<T, cmd::SetTimeout>) {

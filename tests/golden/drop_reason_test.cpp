@@ -93,7 +93,7 @@ const std::vector<Row>& rows() {
              core::DestUser u;
              u.addr = Guide::kRip1;
              u.port = 80;
-             REQUIRE(d.engine.ipvs().del_dest(core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80}, u) ==
+             REQUIRE(d.engine.ipvs().del_dest(core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80}, u, d.now) ==
                      core::IpvsErr::ok);
          },
          [] { return to_vip().tcp(40000, 80, tcp_flags::ack).build(); }},

@@ -390,7 +390,7 @@ TEST_CASE("ipvs: with expire_nodest_conn a removed real server's clients are sch
     core::DestUser u;
     u.addr = Guide::kRip2;
     u.port = 80;
-    REQUIRE(d.engine.ipvs().del_dest(core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80}, u) == core::IpvsErr::ok);
+    REQUIRE(d.engine.ipvs().del_dest(core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80}, u, d.now) == core::IpvsErr::ok);
     CHECK(d.engine.ipvs().conn_count() == 0);  // flushed at -d (ip_vs_expire_nodest_conn_flush)
     auto again = d.feed(d.eth0, client_syn().build());
     REQUIRE(again.size() == 1);

@@ -72,11 +72,11 @@ public:
     // ---- control (ip_vs_ctl.c) ----
     IpvsErr add_service(const ServiceUser& u, Timestamp now);
     IpvsErr edit_service(const ServiceUser& u, Timestamp now);
-    IpvsErr del_service(const ServiceKey& key);
-    void flush();
+    IpvsErr del_service(const ServiceKey& key, Timestamp now);
+    void flush(Timestamp now);
     IpvsErr add_dest(const ServiceKey& key, const DestUser& u, Timestamp now);
     IpvsErr edit_dest(const ServiceKey& key, const DestUser& u);
-    IpvsErr del_dest(const ServiceKey& key, const DestUser& u);
+    IpvsErr del_dest(const ServiceKey& key, const DestUser& u, Timestamp now);
     IpvsErr zero(const ServiceKey* key);  // nullptr: every service
     IpvsErr set_timeouts(const Timeouts& t);  // a 0 leaves that value unchanged
 
@@ -135,12 +135,14 @@ private:
     std::uint32_t new_conn(const Connection& proto, RealServer& dest, Timestamp now);
     bool check_template(std::uint32_t ct) noexcept;
     void unlink_dest(VirtualService& svc, RealServer& d, Timestamp now);
+    void trash_tick(Timestamp t);
     void update_dest(VirtualService& svc, RealServer& d, const DestUser& u, bool add);
 
     IpvsObserver* observer_ = nullptr;
     std::uint64_t next_conn_id_ = 1;
     Stats tot_stats_;
     Timestamp last_sched_tick_;
+    Timestamp trash_timer_{};  // the dest trash's 60 s timer (default: not armed)
     std::uint32_t n_fwmark_svcs_ = 0, n_port0_svcs_ = 0, n_ftp_svcs_ = 0;
 
 private:

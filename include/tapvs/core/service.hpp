@@ -96,7 +96,7 @@ struct RealServer {
     VirtualService* svc = nullptr;   // the service it belongs to (nullptr once that service is gone)
     ServiceKey vkey;                 // the service it was added to (the trash revives by it)
     std::uint32_t refcnt = 0;        // connections, templates and lblc/lblcr cache entries holding it
-    Timestamp trashed_at;            // when -d moved it to the dest trash
+    Timestamp idle_start{};          // dest trash: first timer tick that saw it unused (default: none)
     Stats stats;
 
     // ip_vs_dest_conn_overhead(): (activeconns << 8) + inactconns.

@@ -255,7 +255,7 @@ TEST_CASE("conn: packets for a deleted real server's entry keep its counters unt
     DestUser u;
     u.addr = d->addr;
     u.port = 80;
-    REQUIRE(lvs.ipvs.del_dest(lvs.key, u) == IpvsErr::ok);
+    REQUIRE(lvs.ipvs.del_dest(lvs.key, u, at(0)) == IpvsErr::ok);
     CHECK_FALSE(d->available);
     CHECK(d->activeconns == 1);  // the trash keeps it alive
     lvs.ipvs.expire(at(60));
@@ -265,4 +265,26 @@ TEST_CASE("conn: packets for a deleted real server's entry keep its counters unt
     REQUIRE(lvs.ipvs.add_dest(lvs.key, u, at(61)) == IpvsErr::ok);
     CHECK(lvs.ipvs.find_service(lvs.key)->find_dest(u.addr, 80) == d);
     CHECK(d->stats.conns == 1);
+}
+
+TEST_CASE("conn: the dest trash frees an unused dest at the first 60 s tick 120 s after it was seen idle",
+          "[core][trash]") {
+    // ip_vs_dest_trash_expire(): deleted at 0 (timer at 60, 120, ...); the connection keeps it
+    // busy until 61; tick 120 marks it idle; ticks 180 keeps it; tick 240 frees it.
+    for (double readd : {239.0, 241.0}) {
+        Lvs lvs;
+        std::uint32_t i = lvs.connect(0x0a000001, 40000, at(1));
+        lvs.ipvs.conn_packet(i, false, &kSyn, 60, at(1));  // SYN_RECV: gone at 61
+        RealServer* d = lvs.ipvs.conns().at(i).dest;
+        DestUser u;
+        u.addr = d->addr;
+        u.port = 80;
+        u.fwd = FwdMethod::masq;
+        REQUIRE(lvs.ipvs.del_dest(lvs.key, u, at(0)) == IpvsErr::ok);
+        lvs.ipvs.expire(at(readd));
+        REQUIRE(lvs.ipvs.add_dest(lvs.key, u, at(readd)) == IpvsErr::ok);
+        const bool revived = lvs.ipvs.find_service(lvs.key)->find_dest(u.addr, 80)->stats.conns == 1;
+        INFO("re-added at " << readd);
+        CHECK(revived == (readd < 240));
+    }
 }

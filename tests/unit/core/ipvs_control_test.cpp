@@ -40,7 +40,7 @@ TEST_CASE("ipvs: services are added once, with a known scheduler", "[core][ipvs]
 TEST_CASE("ipvs: edit and delete need the service (ESRCH)", "[core][ipvs]") {
     Ipvs ipvs;
     CHECK(ipvs.edit_service(svc("wlc"), t0) == IpvsErr::srch);
-    CHECK(ipvs.del_service(tcp_key()) == IpvsErr::srch);
+    CHECK(ipvs.del_service(tcp_key(), t0) == IpvsErr::srch);
     CHECK(ipvs.zero(&static_cast<const ServiceKey&>(tcp_key())) == IpvsErr::srch);
     REQUIRE(ipvs.add_service(svc("rr"), t0) == IpvsErr::ok);
     ServiceUser e = svc("wlc");
@@ -51,7 +51,7 @@ TEST_CASE("ipvs: edit and delete need the service (ESRCH)", "[core][ipvs]") {
     CHECK(s->sched_name == "wlc");
     CHECK(s->persistent());
     CHECK(s->timeout_s == 360);
-    CHECK(ipvs.del_service(tcp_key()) == IpvsErr::ok);
+    CHECK(ipvs.del_service(tcp_key(), t0) == IpvsErr::ok);
     CHECK(ipvs.services().empty());
 }
 
@@ -69,7 +69,7 @@ TEST_CASE("ipvs: real servers and the kernel's errors for them", "[core][ipvs]")
     zero.addr = net::Ipv4Addr{};
     CHECK(ipvs.add_dest(tcp_key(), zero, t0) == IpvsErr::inval);
     CHECK(ipvs.edit_dest(tcp_key(), dest(212)) == IpvsErr::noent);
-    CHECK(ipvs.del_dest(tcp_key(), dest(212)) == IpvsErr::noent);
+    CHECK(ipvs.del_dest(tcp_key(), dest(212), t0) == IpvsErr::noent);
     DestUser gue = dest(103, 1, FwdMethod::tunnel);
     gue.tun_type = TunType::gue;
     CHECK(ipvs.add_dest(tcp_key(), gue, t0) == IpvsErr::nosys);
@@ -120,7 +120,7 @@ TEST_CASE("ipvs: -C removes every service", "[core][ipvs]") {
     REQUIRE(ipvs.add_service(svc("rr", 80), t0) == IpvsErr::ok);
     REQUIRE(ipvs.add_service(svc("rr", 443), t0) == IpvsErr::ok);
     REQUIRE(ipvs.add_dest(tcp_key(80), dest(100), t0) == IpvsErr::ok);
-    ipvs.flush();
+    ipvs.flush(t0);
     CHECK(ipvs.services().empty());
     CHECK(ipvs.add_service(svc("rr", 80), t0) == IpvsErr::ok);
 }
