@@ -152,8 +152,11 @@ void BM_EstablishedReply(benchmark::State& state) {
 }
 
 void BM_NewConnection(benchmark::State& state, const char* sched) {
+    // range(0): connections already in the table (1 or 1,000,000) when measuring starts.
+    const auto prefill = static_cast<std::uint32_t>(state.range(0));
     Bench b(sched, FwdMethod::droute, 100, 1 << 22);
     b.client_neighbours(0);
+    for (std::uint32_t k = 0; k < prefill; ++k) b.feed(Bench::frame(0x800000u + k, net::tcp_flags::syn));
     std::uint32_t k = 0;
     // Frames are prebuilt in batches so that building them is not measured.
     constexpr std::uint32_t kBatch = 4096;
@@ -168,6 +171,7 @@ void BM_NewConnection(benchmark::State& state, const char* sched) {
         ++k;
     }
     state.SetItemsProcessed(state.iterations());
+    state.SetLabel(sched);
     state.counters["conns"] = static_cast<double>(b.engine.ipvs().conn_count());
 }
 
@@ -189,20 +193,20 @@ void BM_ConnEntrySize(benchmark::State& state) {
 
 BENCHMARK(BM_Established)->ArgsProduct({{0, 1, 2}, {1, 1000000}})->ArgNames({"method", "conns"})->Unit(benchmark::kNanosecond);
 BENCHMARK(BM_EstablishedReply)->Arg(1)->Arg(1000000)->ArgName("conns");
-BENCHMARK_CAPTURE(BM_NewConnection, rr, "rr");
-BENCHMARK_CAPTURE(BM_NewConnection, wrr, "wrr");
-BENCHMARK_CAPTURE(BM_NewConnection, lc, "lc");
-BENCHMARK_CAPTURE(BM_NewConnection, wlc, "wlc");
-BENCHMARK_CAPTURE(BM_NewConnection, sed, "sed");
-BENCHMARK_CAPTURE(BM_NewConnection, nq, "nq");
-BENCHMARK_CAPTURE(BM_NewConnection, sh, "sh");
-BENCHMARK_CAPTURE(BM_NewConnection, dh, "dh");
-BENCHMARK_CAPTURE(BM_NewConnection, lblc, "lblc");
-BENCHMARK_CAPTURE(BM_NewConnection, lblcr, "lblcr");
-BENCHMARK_CAPTURE(BM_NewConnection, mh, "mh");
-BENCHMARK_CAPTURE(BM_NewConnection, fo, "fo");
-BENCHMARK_CAPTURE(BM_NewConnection, ovf, "ovf");
-BENCHMARK_CAPTURE(BM_NewConnection, twos, "twos");
+BENCHMARK_CAPTURE(BM_NewConnection, rr, "rr")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, wrr, "wrr")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, lc, "lc")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, wlc, "wlc")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, sed, "sed")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, nq, "nq")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, sh, "sh")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, dh, "dh")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, lblc, "lblc")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, lblcr, "lblcr")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, mh, "mh")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, fo, "fo")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, ovf, "ovf")->Arg(1)->Arg(1000000)->ArgName("conns");
+BENCHMARK_CAPTURE(BM_NewConnection, twos, "twos")->Arg(1)->Arg(1000000)->ArgName("conns");
 BENCHMARK(BM_ConnEntrySize)->Iterations(1);
 
 BENCHMARK_MAIN();
