@@ -1,0 +1,448 @@
+// The trace writer: engine events as JSON lines (docs/trace.md, schema version 1).
+//
+// Written with fmt into one reused memory_buffer rather than with nlohmann::ordered_json: a replay writes
+// two or more lines per frame, and building a json object per event would allocate a tree of nodes and
+// strings each time. Here the only allocation is the buffer growing to its largest line once; the key order
+// is the order of the code below, which is what makes the bytes deterministic. Strings are escaped by
+// append_json_string() (the few strings a trace carries: port names, the scheduler's sentence, the config
+// file name); every other value is an integer, a bool, null, or an address formatted by hand.
+#include "tapvs/io/trace.hpp"
+
+#include <chrono>
+#include <ostream>
+
+#include "tapvs/net/headers.hpp"
+#include "tapvs/net/parse.hpp"
+
+namespace tapvs::io {
+
+namespace {
+
+using Buf = fmt::memory_buffer;
+
+void raw(Buf& b, std::string_view s) { b.append(s.data(), s.data() + s.size()); }
+void key(Buf& b, std::string_view k) {
+    b.push_back(',');
+    b.push_back('"');
+    raw(b, k);
+    raw(b, "\":");
+}
+void first_key(Buf& b, std::string_view k) {
+    b.push_back('"');
+    raw(b, k);
+    raw(b, "\":");
+}
+void uint_value(Buf& b, std::uint64_t v) { fmt::format_to(fmt::appender(b), "{}", v); }
+void bool_value(Buf& b, bool v) { raw(b, v ? "true" : "false"); }
+void ip_text(Buf& b, net::Ipv4Addr a) {
+    const std::uint32_t h = a.host_order;
+    fmt::format_to(fmt::appender(b), "{}.{}.{}.{}", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+}
+void ip_value(Buf& b, net::Ipv4Addr a) {
+    b.push_back('"');
+    ip_text(b, a);
+    b.push_back('"');
+}
+void endpoint_value(Buf& b, net::Ipv4Addr a, std::uint16_t port) {
+    b.push_back('"');
+    ip_text(b, a);
+    fmt::format_to(fmt::appender(b), ":{}", port);
+    b.push_back('"');
+}
+void mac_value(Buf& b, const net::MacAddr& m) {
+    fmt::format_to(fmt::appender(b), "\"{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}\"", m.b[0], m.b[1], m.b[2], m.b[3],
+                   m.b[4], m.b[5]);
+}
+
+std::string_view ip_proto_name(std::uint8_t p) noexcept {
+    switch (p) {
+        case net::kIpProtoTcp: return "TCP";
+        case net::kIpProtoUdp: return "UDP";
+        case net::kIpProtoIcmp: return "ICMP";
+        case net::kIpProtoIpip: return "IPIP";
+        default: return "IP";
+    }
+}
+
+// One IPv4 packet's summary: "proto" first (without a leading comma), then src/dst and what the
+// protocol adds. Nested packets (IP-in-IP's inner packet, an ICMP error's quote) are objects.
+void append_layer(Buf& b, const net::Ipv4Layer& l, net::ConstBytes frame, const net::Ipv4Layer* inner,
+                  const net::Ipv4Layer* quote, const net::Ipv4Layer* quote_inner) {
+    first_key(b, "proto");
+    b.push_back('"');
+    raw(b, ip_proto_name(l.protocol));
+    b.push_back('"');
+    const bool ports = l.l4_parsed && (l.protocol == net::kIpProtoTcp || l.protocol == net::kIpProtoUdp);
+    key(b, "src");
+    ports ? endpoint_value(b, l.src, l.sport) : ip_value(b, l.src);
+    key(b, "dst");
+    ports ? endpoint_value(b, l.dst, l.dport) : ip_value(b, l.dst);
+    if (ip_proto_name(l.protocol) == "IP") {
+        key(b, "ip_proto");
+        uint_value(b, l.protocol);
+    }
+    if (l.is_fragment) {
+        key(b, "frag");
+        bool_value(b, true);
+    }
+    const std::size_t l3_end = std::min<std::size_t>(frame.size(), std::size_t{l.l3_off} + l.l3_len);
+    if (l.l4_parsed && l.protocol == net::kIpProtoTcp && std::size_t{l.l4_off} + 14 <= l3_end) {
+        key(b, "flags");
+        b.push_back('"');
+        append_tcp_flags(b, frame[l.l4_off + 13]);
+        b.push_back('"');
+    }
+    if (l.l4_parsed && l.protocol == net::kIpProtoIcmp && std::size_t{l.l4_off} + 2 <= l3_end) {
+        key(b, "icmp_type");
+        uint_value(b, frame[l.l4_off]);
+        key(b, "icmp_code");
+        uint_value(b, frame[l.l4_off + 1]);
+    }
+    if (inner && inner->present) {
+        key(b, "inner");
+        b.push_back('{');
+        append_layer(b, *inner, frame, nullptr, nullptr, nullptr);
+        b.push_back('}');
+    }
+    if (quote && quote->present) {
+        key(b, "quote");
+        b.push_back('{');
+        append_layer(b, *quote, frame, quote_inner, nullptr, nullptr);
+        b.push_back('}');
+    }
+}
+
+// What a frame is: its Ethernet addresses, then ARP or IPv4 (parse_frame()'s view of it); a frame
+// parse_frame() refuses gets its EtherType only.
+void append_frame_summary(Buf& b, net::ConstBytes frame) {
+    key(b, "len");
+    uint_value(b, frame.size());
+    if (frame.size() < net::kEthHeaderLen) return;
+    const net::ConstEthView eth{frame};
+    key(b, "eth_src");
+    mac_value(b, eth.src());
+    key(b, "eth_dst");
+    mac_value(b, eth.dst());
+    auto pf = net::parse_frame(frame);
+    if (!pf) {
+        key(b, "ethertype");
+        fmt::format_to(fmt::appender(b), "\"0x{:04x}\"", eth.ethertype());
+        return;
+    }
+    if (pf->has_vlan) {
+        key(b, "vlan");
+        uint_value(b, pf->vlan_id());
+    }
+    b.push_back(',');
+    if (pf->is_arp()) {
+        const net::ConstArpView arp = pf->arp(frame);
+        first_key(b, "proto");
+        raw(b, "\"ARP\"");
+        key(b, "op");
+        raw(b, arp.op() == net::kArpOpRequest ? "\"request\"" : "\"reply\"");
+        key(b, "sender");
+        ip_value(b, arp.spa());
+        key(b, "sender_mac");
+        mac_value(b, arp.sha());
+        key(b, "target");
+        ip_value(b, arp.tpa());
+        key(b, "target_mac");
+        mac_value(b, arp.tha());
+        return;
+    }
+    append_layer(b, *pf, frame, &pf->ipip_inner, &pf->icmp_inner, &pf->icmp_inner_ipip);
+}
+
+const char* arp_event_name(core::EngineObserver::ArpEvent e) noexcept {
+    using E = core::EngineObserver::ArpEvent;
+    switch (e) {
+        case E::request_sent: return "request_sent";
+        case E::reply_sent: return "reply_sent";
+        case E::learned: return "learned";
+        case E::failed: return "failed";
+    }
+    return "?";
+}
+
+}  // namespace
+
+std::string_view tapvs_version() noexcept {
+#ifdef TAPVS_VERSION
+    return TAPVS_VERSION;
+#else
+    return "0.1.0";  // keep in step with project(tapvs VERSION ...) in CMakeLists.txt
+#endif
+}
+
+void append_trace_time(fmt::memory_buffer& b, core::Timestamp t) {
+    const std::int64_t ns = t.since_epoch.count();
+    std::int64_t us = ns / 1000;
+    if (ns % 1000 < 0) --us;  // toward minus infinity
+    const bool neg = us < 0;
+    const std::uint64_t a = neg ? static_cast<std::uint64_t>(-(us + 1)) + 1 : static_cast<std::uint64_t>(us);
+    fmt::format_to(fmt::appender(b), "{}{}.{:06}", neg ? "-" : "", a / 1000000, a % 1000000);
+}
+
+void append_json_string(fmt::memory_buffer& b, std::string_view s) {
+    b.push_back('"');
+    const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+    const std::size_t n = s.size();
+    auto cont = [&](std::size_t i) { return i < n && (p[i] & 0xc0) == 0x80; };
+    std::size_t i = 0;
+    while (i < n) {
+        const unsigned char c = p[i];
+        if (c < 0x80) {
+            switch (c) {
+                case '"': raw(b, "\\\""); break;
+                case '\\': raw(b, "\\\\"); break;
+                case '\b': raw(b, "\\b"); break;
+                case '\f': raw(b, "\\f"); break;
+                case '\n': raw(b, "\\n"); break;
+                case '\r': raw(b, "\\r"); break;
+                case '\t': raw(b, "\\t"); break;
+                default:
+                    if (c < 0x20) fmt::format_to(fmt::appender(b), "\\u{:04x}", c);
+                    else b.push_back(static_cast<char>(c));
+            }
+            ++i;
+            continue;
+        }
+        // The length of a well-formed UTF-8 sequence starting here (RFC 3629 table), 0 if none.
+        std::size_t len = 0;
+        if (c >= 0xc2 && c <= 0xdf) {
+            len = cont(i + 1) ? 2 : 0;
+        } else if (c >= 0xe0 && c <= 0xef) {
+            const unsigned char lo = c == 0xe0 ? 0xa0 : 0x80, hi = c == 0xed ? 0x9f : 0xbf;
+            len = (i + 1 < n && p[i + 1] >= lo && p[i + 1] <= hi && cont(i + 2)) ? 3 : 0;
+        } else if (c >= 0xf0 && c <= 0xf4) {
+            const unsigned char lo = c == 0xf0 ? 0x90 : 0x80, hi = c == 0xf4 ? 0x8f : 0xbf;
+            len = (i + 1 < n && p[i + 1] >= lo && p[i + 1] <= hi && cont(i + 2) && cont(i + 3)) ? 4 : 0;
+        }
+        if (len == 0) {
+            raw(b, "\\ufffd");
+            ++i;
+        } else {
+            b.append(s.data() + i, s.data() + i + len);
+            i += len;
+        }
+    }
+    b.push_back('"');
+}
+
+void append_tcp_flags(fmt::memory_buffer& b, std::uint8_t flags) {
+    namespace f = net::tcp_flags;
+    // tcpdump print-tcp.c: tcp_flag_values[], printed in table order.
+    static constexpr struct {
+        std::uint8_t bit;
+        char c;
+    } kTable[] = {{f::fin, 'F'}, {f::syn, 'S'}, {f::rst, 'R'}, {f::psh, 'P'},
+                  {f::ack, '.'}, {f::urg, 'U'}, {f::ece, 'E'}, {f::cwr, 'W'}};
+    if (flags == 0) return raw(b, "none");
+    for (const auto& e : kTable)
+        if (flags & e.bit) b.push_back(e.c);
+}
+
+const char* trace_state_name(core::Proto p, core::TcpState s) noexcept {
+    if (p == core::Proto::tcp) return core::tcp_state_name(s);
+    if (p == core::Proto::udp) return s == core::TcpState::none ? "UDP" : "ERR!";  // udp_state_name_table
+    return "NONE";
+}
+
+TraceWriter::TraceWriter(std::ostream& out, const core::Host& host) : out_(out), host_(host) {}
+
+void TraceWriter::begin(core::Timestamp t, std::string_view event) {
+    buf_.clear();
+    raw(buf_, "{\"t\":");
+    append_trace_time(buf_, t);
+    raw(buf_, ",\"event\":\"");
+    raw(buf_, event);
+    buf_.push_back('"');
+}
+
+void TraceWriter::end() {
+    raw(buf_, "}\n");
+    out_.write(buf_.data(), static_cast<std::streamsize>(buf_.size()));
+    ++lines_;
+}
+
+void TraceWriter::port_name(core::PortId port) {
+    key(buf_, "port");
+    if (port < host_.ports().size()) append_json_string(buf_, host_.port(port).name);
+    else fmt::format_to(fmt::appender(buf_), "\"#{}\"", port);  // not a port of the host (never expected)
+}
+
+void TraceWriter::write_header(const TraceHeader& h) {
+    begin(h.t, "trace");
+    key(buf_, "schema");
+    uint_value(buf_, kTraceSchemaVersion);
+    key(buf_, "tapvs");
+    append_json_string(buf_, h.tapvs);
+    key(buf_, "seed");
+    uint_value(buf_, h.seed);
+    key(buf_, "config");
+    append_json_string(buf_, h.config);
+    key(buf_, "ports");
+    buf_.push_back('[');
+    bool first = true;
+    for (const auto& p : host_.ports()) {
+        if (p.loopback) continue;
+        if (!first) buf_.push_back(',');
+        first = false;
+        buf_.push_back('{');
+        first_key(buf_, "name");
+        append_json_string(buf_, p.name);
+        key(buf_, "mac");
+        mac_value(buf_, p.mac);
+        key(buf_, "addrs");
+        buf_.push_back('[');
+        for (std::size_t i = 0; i < p.addrs.size(); ++i) {
+            if (i) buf_.push_back(',');
+            buf_.push_back('"');
+            ip_text(buf_, p.addrs[i].addr);
+            fmt::format_to(fmt::appender(buf_), "/{}\"", p.addrs[i].prefix_len);
+        }
+        raw(buf_, "]}");
+    }
+    buf_.push_back(']');
+    end();
+}
+
+void TraceWriter::frame_event(std::string_view event, core::PortId port, net::ConstBytes frame,
+                              const net::DropReason* reason, core::Timestamp t) {
+    begin(t, event);
+    port_name(port);
+    if (reason) {
+        key(buf_, "reason");
+        buf_.push_back('"');
+        raw(buf_, net::drop_reason_name(*reason));  // snake_case ids: nothing to escape
+        buf_.push_back('"');
+    }
+    append_frame_summary(buf_, frame);
+    end();
+}
+
+void TraceWriter::on_rx(core::PortId port, net::ConstBytes frame, core::Timestamp t) {
+    frame_event("rx", port, frame, nullptr, t);
+}
+
+void TraceWriter::on_tx(core::PortId port, net::ConstBytes frame, core::Timestamp t) {
+    frame_event("tx", port, frame, nullptr, t);
+}
+
+void TraceWriter::on_drop(core::PortId port, net::ConstBytes frame, net::DropReason reason, core::Timestamp t) {
+    frame_event("drop", port, frame, &reason, t);
+}
+
+void TraceWriter::on_arp(core::PortId port, ArpEvent what, net::Ipv4Addr ip, const net::MacAddr& mac,
+                         core::Timestamp t) {
+    begin(t, "arp");
+    port_name(port);
+    key(buf_, "what");
+    buf_.push_back('"');
+    raw(buf_, arp_event_name(what));
+    buf_.push_back('"');
+    key(buf_, "ip");
+    ip_value(buf_, ip);
+    key(buf_, "mac");
+    // A request has no answer yet and a failure never got one: no MAC to tell.
+    if (what == ArpEvent::request_sent || what == ArpEvent::failed) raw(buf_, "null");
+    else mac_value(buf_, mac);
+    end();
+}
+
+void TraceWriter::on_schedule(const core::SchedPacket& pkt, const core::Decision& d, core::Timestamp t) {
+    begin(t, "schedule");
+    key(buf_, "proto");
+    buf_.push_back('"');
+    raw(buf_, core::proto_name(pkt.protocol));
+    buf_.push_back('"');
+    key(buf_, "client");
+    endpoint_value(buf_, pkt.saddr, pkt.sport);
+    if (d.svc && d.svc->is_fwmark()) {
+        key(buf_, "fwmark");
+        uint_value(buf_, d.svc->key.fwmark);
+    } else {
+        key(buf_, "vip");
+        endpoint_value(buf_, pkt.daddr, pkt.dport);
+    }
+    key(buf_, "scheduler");
+    if (d.svc) append_json_string(buf_, d.svc->sched_name);
+    else raw(buf_, "null");
+    key(buf_, "rs");
+    if (d.dest) endpoint_value(buf_, d.dest->addr, d.dest->port);
+    else raw(buf_, "null");
+    key(buf_, "method");
+    if (d.dest) {
+        buf_.push_back('"');
+        raw(buf_, core::fwd_trace_name(d.dest->fwd));
+        buf_.push_back('"');
+    } else {
+        raw(buf_, "null");
+    }
+    key(buf_, "persistent");
+    bool_value(buf_, d.persistent);
+    key(buf_, "why");
+    append_json_string(buf_, d.why);
+    end();
+}
+
+void TraceWriter::conn_fields(const core::Connection& c) {
+    key(buf_, "conn");
+    uint_value(buf_, c.id);
+    key(buf_, "proto");
+    buf_.push_back('"');
+    raw(buf_, core::proto_name(c.protocol));
+    buf_.push_back('"');
+    key(buf_, "client");
+    endpoint_value(buf_, c.caddr, c.cport);
+    key(buf_, "vip");
+    endpoint_value(buf_, c.vaddr, c.vport);
+    if (c.fwmark) {
+        key(buf_, "fwmark");
+        uint_value(buf_, c.fwmark);
+    }
+    key(buf_, "rs");
+    endpoint_value(buf_, c.daddr, c.dport);
+    key(buf_, "method");
+    buf_.push_back('"');
+    raw(buf_, core::fwd_trace_name(c.fwd()));
+    buf_.push_back('"');
+}
+
+void TraceWriter::on_conn_new(const core::Connection& c, core::Timestamp t) {
+    begin(t, "conn_new");
+    conn_fields(c);
+    key(buf_, "state");
+    append_json_string(buf_, trace_state_name(c.protocol, c.state));
+    end();
+}
+
+void TraceWriter::on_conn_state(const core::Connection& c, core::TcpState old_state, core::Timestamp t) {
+    begin(t, "conn_state");
+    conn_fields(c);
+    key(buf_, "old");
+    append_json_string(buf_, trace_state_name(c.protocol, old_state));
+    key(buf_, "new");
+    append_json_string(buf_, trace_state_name(c.protocol, c.state));
+    key(buf_, "timeout");
+    uint_value(buf_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(c.timeout).count()));
+    end();
+}
+
+void TraceWriter::on_conn_expire(const core::Connection& c, core::Timestamp t) {
+    begin(t, "conn_expire");
+    conn_fields(c);
+    key(buf_, "state");
+    append_json_string(buf_, trace_state_name(c.protocol, c.state));
+    key(buf_, "inpkts");
+    uint_value(buf_, c.inpkts);
+    key(buf_, "outpkts");
+    uint_value(buf_, c.outpkts);
+    key(buf_, "inbytes");
+    uint_value(buf_, c.inbytes);
+    key(buf_, "outbytes");
+    uint_value(buf_, c.outbytes);
+    end();
+}
+
+}  // namespace tapvs::io
