@@ -1,4 +1,4 @@
-// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: replay.
+// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: replay, trace.
 // (run, trace, lab, grade and serve are not built yet: README says so.)
 #include <iostream>
 #include <string>
@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/trace_cmd.hpp"
 #include "tapvs/io/replay.hpp"
 
 int main(int argc, char** argv) {
@@ -21,6 +22,13 @@ int main(int argc, char** argv) {
     rp->add_option("capture", bare_capture, "A capture for the first port named in the configuration (eth0)");
     rp->add_option("--out", replay.out_dir, "Write the frames the director sent to DIR/<port>.pcap");
     rp->add_option("--seed", replay.seed, "Seed of the twos scheduler's generator")->default_val(1);
+    rp->add_option("--at", replay.at, "Print ipvsadm -L -n -c and --stats as they stood TIME seconds after the first frame (repeatable)");
+    rp->add_flag("--list-at", replay.list_at, "Print when the connection table changed (to pick an --at)");
+    rp->add_option("--compare", replay.compare, "Run once per scheduler (rr,wlc,sh,...) and compare them")->delimiter(',');
+    rp->add_option("--plot", replay.plot, "With --compare: draw the comparison as an SVG chart");
+    rp->add_flag("-q,--quiet", replay.quiet, "No line per connection in the summary");
+
+    tapvs::app::add_trace_command(app);
 
     CLI11_PARSE(app, argc, argv);
 

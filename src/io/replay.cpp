@@ -1,10 +1,13 @@
 #include "tapvs/io/replay.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
+#include <set>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -14,25 +17,28 @@
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
 #include "tapvs/io/pcap_file.hpp"
+#include "tapvs/io/trace.hpp"
 #include "tapvs/net/frame_buf.hpp"
 
 namespace tapvs::io {
 
 namespace {
 
+using core::Timestamp;
+
 struct Input {
-    core::PortId port;
+    core::PortId port = core::kNoPort;
     std::unique_ptr<PcapReader> reader;
     std::vector<std::uint8_t> storage;
     PcapRecord rec;
     bool live = false;
 };
 
-// Frames the director sends, written to <out>/<port>.pcap with the time of the frame that caused them.
+// Frames the director sends, written to <out>/<port>.pcap stamped with the time of their cause.
 class PcapSink final : public core::PacketSink {
 public:
     std::map<core::PortId, std::unique_ptr<PcapWriter>> writers;
-    core::Timestamp now;
+    Timestamp now;
     std::uint64_t frames = 0;
     void emit(core::PortId port, net::ConstBytes frame) override {
         ++frames;
@@ -41,20 +47,23 @@ public:
     }
 };
 
-struct Decision {
-    core::Timestamp t;
+struct ConnDecision {
+    Timestamp t;
     core::SchedPacket pkt;
     std::string sched;
-    std::string rs;
+    std::string rs;  // "ip:port", or "-" when no real server was available
     std::string method;
     bool persistent = false;
 };
 
+// What the summary, --list-at and --compare need: the decisions and when the table changed.
 class Recorder final : public core::EngineObserver {
 public:
-    std::vector<Decision> decisions;
-    void on_schedule(const core::SchedPacket& p, const core::Decision& d, core::Timestamp t) override {
-        Decision x;
+    std::vector<ConnDecision> decisions;
+    std::vector<std::pair<Timestamp, std::string>> timeline;
+
+    void on_schedule(const core::SchedPacket& p, const core::Decision& d, Timestamp t) override {
+        ConnDecision x;
         x.t = t;
         x.pkt = p;
         x.sched = d.svc ? d.svc->sched_name : "?";
@@ -62,6 +71,214 @@ public:
         x.method = d.dest ? core::fwd_trace_name(d.dest->fwd) : "-";
         x.persistent = d.persistent;
         decisions.push_back(std::move(x));
+    }
+    void on_conn_new(const core::Connection& c, Timestamp t) override {
+        timeline.emplace_back(t, fmt::format("new     {} {} -> {} => {}", core::proto_name(c.protocol),
+                                             net::Endpoint{c.caddr, c.cport}.to_string(),
+                                             net::Endpoint{c.vaddr, c.vport}.to_string(),
+                                             net::Endpoint{c.daddr, c.dport}.to_string()));
+    }
+    void on_conn_state(const core::Connection& c, core::TcpState old_state, Timestamp t) override {
+        timeline.emplace_back(t, fmt::format("state   {} {} {} -> {}", core::proto_name(c.protocol),
+                                             net::Endpoint{c.caddr, c.cport}.to_string(),
+                                             core::tcp_state_name(old_state), core::tcp_state_name(c.state)));
+    }
+    void on_conn_expire(const core::Connection& c, Timestamp t) override {
+        timeline.emplace_back(t, fmt::format("expire  {} {} => {}", core::proto_name(c.protocol),
+                                             net::Endpoint{c.caddr, c.cport}.to_string(),
+                                             net::Endpoint{c.daddr, c.dport}.to_string()));
+    }
+};
+
+// Both observers at once (the engine takes one).
+class Tee final : public core::EngineObserver {
+public:
+    core::EngineObserver* a;
+    core::EngineObserver* b;
+    Tee(core::EngineObserver* x, core::EngineObserver* y) : a(x), b(y) {}
+    void on_rx(core::PortId p, net::ConstBytes f, Timestamp t) override { a->on_rx(p, f, t), b->on_rx(p, f, t); }
+    void on_tx(core::PortId p, net::ConstBytes f, Timestamp t) override { a->on_tx(p, f, t), b->on_tx(p, f, t); }
+    void on_drop(core::PortId p, net::ConstBytes f, net::DropReason r, Timestamp t) override {
+        a->on_drop(p, f, r, t), b->on_drop(p, f, r, t);
+    }
+    void on_arp(core::PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& m, Timestamp t) override {
+        a->on_arp(p, e, ip, m, t), b->on_arp(p, e, ip, m, t);
+    }
+    void on_schedule(const core::SchedPacket& p, const core::Decision& d, Timestamp t) override {
+        a->on_schedule(p, d, t), b->on_schedule(p, d, t);
+    }
+    void on_conn_new(const core::Connection& c, Timestamp t) override { a->on_conn_new(c, t), b->on_conn_new(c, t); }
+    void on_conn_state(const core::Connection& c, core::TcpState o, Timestamp t) override {
+        a->on_conn_state(c, o, t), b->on_conn_state(c, o, t);
+    }
+    void on_conn_expire(const core::Connection& c, Timestamp t) override {
+        a->on_conn_expire(c, t), b->on_conn_expire(c, t);
+    }
+};
+
+core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+double since(Timestamp t, Timestamp start) { return std::chrono::duration<double>(t - start).count(); }
+
+// One replay of the captures through a fresh engine.
+struct Run {
+    const ReplayOptions& opts;
+    const std::vector<ctl::ConfigLine>& config;
+    std::optional<std::string> sched_override;  // --compare: every service uses this scheduler
+    bool write_files = false;
+    std::ostream* at_out = nullptr;  // --at printing
+
+    Run(const ReplayOptions& o, const std::vector<ctl::ConfigLine>& c, std::optional<std::string> sched, bool files,
+        std::ostream* at)
+        : opts(o), config(c), sched_override(std::move(sched)), write_files(files), at_out(at) {}
+
+    core::Engine engine{make_config(opts)};
+    Recorder recorder;
+    PcapSink sink;
+    Timestamp start{}, end{};
+    std::uint64_t frames_in = 0;
+    std::vector<double> change_times;  // timed configuration lines, seconds after start
+
+    static core::EngineConfig make_config(const ReplayOptions& o) {
+        core::EngineConfig cfg;
+        cfg.ipvs.seed = o.seed;
+        return cfg;
+    }
+
+    void print_at(double at) {
+        ctl::cmd::List list;
+        list.opts.numeric = true;
+        list.opts.connection = true;
+        const Timestamp t = start + seconds_f(at);
+        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n -c\n", at) << ctl::format_list(engine.ipvs(), list, t);
+        list.opts.connection = false;
+        list.opts.stats = true;
+        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n --stats\n", at) << ctl::format_list(engine.ipvs(), list, t);
+    }
+    void advance_to(Timestamp t) {
+        sink.now = t;
+        engine.expire(t, sink);
+    }
+
+    int go(std::ostream& err) {
+        std::vector<Input> inputs;
+        for (const auto& [name, path] : opts.ports) {
+            auto r = PcapReader::open(path);
+            if (!r) {
+                err << "tapvs replay: " << r.error() << "\n";
+                return 1;
+            }
+            Input in;
+            in.port = engine.host().port_id(name);
+            in.reader = std::move(r.value());
+            inputs.push_back(std::move(in));
+        }
+        for (auto& in : inputs) {
+            in.live = in.reader->next(in.storage, net::kFrameHeadroom, in.rec);
+            if (!in.live && !in.reader->error().empty()) err << "tapvs replay: " << in.reader->error() << "\n";
+        }
+        bool have_start = false;
+        for (const auto& in : inputs)
+            if (in.live && (!have_start || in.rec.ts < start)) start = in.rec.ts, have_start = true;
+
+        // The configuration at time 0; timed lines later, when the capture's clock passes them.
+        std::vector<const ctl::ConfigLine*> timed;
+        for (const auto& line : config) {
+            if (line.at) {
+                timed.push_back(&line);
+                continue;
+            }
+            ctl::Reply r = ctl::execute(engine, line.cmd, start);
+            if (r.status != 0) {
+                err << fmt::format("{}:{}: {}", opts.config, line.line, r.err);
+                return r.status;
+            }
+        }
+        std::stable_sort(timed.begin(), timed.end(), [](auto* a, auto* b) { return *a->at < *b->at; });
+        for (const auto* l : timed) change_times.push_back(*l->at);
+        if (sched_override) override_schedulers(*sched_override);
+
+        std::unique_ptr<std::ofstream> trace_file;
+        std::unique_ptr<TraceWriter> trace;
+        std::unique_ptr<Tee> tee;
+        if (write_files) {
+            for (std::size_t p = 0; p < engine.host().ports().size(); ++p) {
+                const auto& port = engine.host().port(static_cast<core::PortId>(p));
+                if (port.loopback) continue;
+                auto w = PcapWriter::open((std::filesystem::path(opts.out_dir) / (port.name + ".pcap")).string());
+                if (!w) {
+                    err << "tapvs replay: " << w.error() << "\n";
+                    return 1;
+                }
+                sink.writers[static_cast<core::PortId>(p)] = std::move(w.value());
+            }
+            trace_file = std::make_unique<std::ofstream>(std::filesystem::path(opts.out_dir) / "trace.jsonl",
+                                                         std::ios::binary);
+            trace = std::make_unique<TraceWriter>(*trace_file, engine.host());
+            trace->write_header(TraceHeader{start, opts.seed, opts.config});
+            tee = std::make_unique<Tee>(&recorder, trace.get());
+            engine.set_observer(tee.get());
+        } else {
+            engine.set_observer(&recorder);
+        }
+
+        std::vector<double> at = opts.at;
+        std::sort(at.begin(), at.end());
+        std::size_t next_at = 0, next_timed = 0;
+        Timestamp now = start;
+        for (;;) {
+            Input* in = nullptr;
+            for (auto& i : inputs)
+                if (i.live && (!in || i.rec.ts < in->rec.ts)) in = &i;
+            if (!in) break;
+            now = in->rec.ts;
+            // Whatever is due before this frame: --at snapshots and timed configuration lines.
+            for (;;) {
+                const bool at_due = at_out && next_at < at.size() && start + seconds_f(at[next_at]) < now;
+                const bool cfg_due = next_timed < timed.size() && start + seconds_f(*timed[next_timed]->at) <= now;
+                if (!at_due && !cfg_due) break;
+                const Timestamp ta = at_due ? start + seconds_f(at[next_at]) : Timestamp{};
+                const Timestamp tc = cfg_due ? start + seconds_f(*timed[next_timed]->at) : Timestamp{};
+                if (at_due && (!cfg_due || ta < tc)) {
+                    advance_to(ta);
+                    print_at(at[next_at++]);
+                    continue;
+                }
+                const auto* line = timed[next_timed++];
+                advance_to(tc);
+                ctl::Reply r = ctl::execute(engine, line->cmd, tc);
+                if (r.status != 0) err << fmt::format("{}:{}: {}", opts.config, line->line, r.err);
+            }
+            sink.now = now;
+            net::FrameBuf buf{net::Bytes{in->storage}, net::kFrameHeadroom, in->rec.caplen};
+            engine.handle(in->port, buf, now, sink);
+            ++frames_in;
+            in->live = in->reader->next(in->storage, net::kFrameHeadroom, in->rec);
+            if (!in->live && !in->reader->error().empty()) err << "tapvs replay: " << in->reader->error() << "\n";
+        }
+        advance_to(now);
+        end = now;
+        for (; at_out && next_at < at.size(); ++next_at) {  // snapshots after the last frame: timers run on
+            const Timestamp ta = start + seconds_f(at[next_at]);
+            if (ta > end) advance_to(ta);
+            print_at(at[next_at]);
+        }
+        for (auto& [p, w] : sink.writers) w->flush();
+        engine.set_observer(nullptr);
+        return 0;
+    }
+
+    void override_schedulers(const std::string& sched) {
+        std::vector<core::ServiceUser> edits;
+        for (const auto& s : engine.ipvs().services()) {
+            core::ServiceUser u;
+            u.key = s->key;
+            u.sched_name = sched;
+            u.flags = s->flags;
+            u.timeout_s = s->timeout_s;
+            u.netmask = s->netmask;
+            edits.push_back(u);
+        }
+        for (const auto& u : edits) engine.ipvs().edit_service(u, start);
     }
 };
 
@@ -71,6 +288,168 @@ std::string read_file(const std::string& path, bool& ok) {
     std::ostringstream s;
     s << f.rdbuf();
     return s.str();
+}
+
+void print_summary(const Run& run, const ReplayOptions& opts, std::ostream& out) {
+    const core::Engine& engine = run.engine;
+    out << fmt::format("tapvs replay: {} frames in, {} out, {} dropped\n", run.frames_in, run.sink.frames,
+                       engine.stats().drop_total());
+    if (!opts.quiet) {
+        out << "\nNew connections (time since the first frame, client -> virtual service => real server):\n";
+        for (const auto& d : run.recorder.decisions)
+            out << fmt::format("  {:10.6f}  {} {:<21} -> {:<21} {:<5} => {}{}{}\n", since(d.t, run.start),
+                               core::proto_name(d.pkt.protocol), net::Endpoint{d.pkt.saddr, d.pkt.sport}.to_string(),
+                               net::Endpoint{d.pkt.daddr, d.pkt.dport}.to_string(), d.sched, d.rs,
+                               d.rs == "-" ? " (no real server available)" : " (" + d.method + ")",
+                               d.persistent ? " [persistence template]" : "");
+    }
+    bool any_drop = false;
+    for (std::size_t r = 0; r < net::kDropReasonCount; ++r) {
+        const auto n = engine.stats().drops[r];
+        if (!n) continue;
+        if (!any_drop) out << "\nDropped frames:\n";
+        any_drop = true;
+        out << fmt::format("  {:>8}  {:<24} {}\n", n, net::drop_reason_name(static_cast<net::DropReason>(r)),
+                           net::drop_reason_text(static_cast<net::DropReason>(r)));
+    }
+    ctl::cmd::List list;
+    list.opts.numeric = true;
+    out << "\nipvsadm -L -n at the end of the capture:\n" << ctl::format_list(engine.ipvs(), list, run.end);
+    list.opts.stats = true;
+    out << "\nipvsadm -L -n --stats:\n" << ctl::format_list(engine.ipvs(), list, run.end);
+}
+
+struct CompareRow {
+    std::string sched;
+    std::map<std::string, std::uint64_t> per_rs;
+    std::uint64_t conns = 0, refused = 0;
+    double imbalance = 0;
+    std::uint64_t moved = 0, compared = 0;
+};
+
+// Clients whose real server changed across each timed configuration change: the last server before
+// the change against the first one after it.
+void count_moves(const Run& run, CompareRow& row) {
+    for (double change : run.change_times) {
+        const Timestamp t = run.start + seconds_f(change);
+        std::map<std::uint32_t, std::string> before, after;
+        for (const auto& d : run.recorder.decisions) {
+            if (d.rs == "-") continue;
+            if (d.t < t) before[d.pkt.saddr.host_order] = d.rs;
+            else after.emplace(d.pkt.saddr.host_order, d.rs);
+        }
+        for (const auto& [client, rs] : after) {
+            auto it = before.find(client);
+            if (it == before.end()) continue;
+            ++row.compared;
+            if (it->second != rs) ++row.moved;
+        }
+    }
+}
+
+std::string svg_chart(const std::vector<CompareRow>& rows, const std::vector<std::string>& servers) {
+    static const char* kColours[] = {"#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+                                     "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac"};
+    std::uint64_t max = 1;
+    for (const auto& r : rows)
+        for (const auto& [rs, n] : r.per_rs) max = std::max(max, n);
+    const int bar = 18, gap = 30, left = 60, top = 40, height = 240;
+    const int group = static_cast<int>(servers.size()) * bar + gap;
+    const int width = left + static_cast<int>(rows.size()) * group + 220;
+    std::string s = fmt::format(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{}\" height=\"{}\" font-family=\"sans-serif\" "
+        "font-size=\"12\">\n<text x=\"{}\" y=\"20\" font-size=\"14\">Connections per real server, by "
+        "scheduler</text>\n<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\"/>\n",
+        width, top + height + 60, left, left, top + height, width - 220, top + height);
+    for (int k = 0; k <= 4; ++k) {
+        const double v = static_cast<double>(max) * k / 4;
+        const int y = top + height - static_cast<int>(height * k / 4);
+        s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{:.0f}</text>\n", left - 6, y + 4, v);
+    }
+    for (std::size_t g = 0; g < rows.size(); ++g) {
+        const int x0 = left + gap / 2 + static_cast<int>(g) * group;
+        for (std::size_t i = 0; i < servers.size(); ++i) {
+            auto it = rows[g].per_rs.find(servers[i]);
+            const std::uint64_t n = it == rows[g].per_rs.end() ? 0 : it->second;
+            const int h = static_cast<int>(static_cast<double>(height) * static_cast<double>(n) / static_cast<double>(max));
+            s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{} {}: {}"
+                             "</title></rect>\n",
+                             x0 + static_cast<int>(i) * bar, top + height - h, bar - 2, h, kColours[i % 10],
+                             rows[g].sched, servers[i], n);
+        }
+        s += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
+                         x0 + static_cast<int>(servers.size()) * bar / 2, top + height + 18, rows[g].sched);
+    }
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+        const int y = top + 10 + static_cast<int>(i) * 18;
+        s += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\">{}"
+                         "</text>\n",
+                         width - 200, y, kColours[i % 10], width - 182, y + 10, servers[i]);
+    }
+    return s + "</svg>\n";
+}
+
+int run_compare(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& config, std::ostream& out,
+                std::ostream& err) {
+    std::vector<CompareRow> rows;
+    std::set<std::string> server_set;
+    for (const auto& sched : opts.compare) {
+        if (!core::make_scheduler(sched)) {
+            err << "tapvs replay: --compare: unknown scheduler '" << sched << "'\n";
+            return 1;
+        }
+        Run run(opts, config, sched, false, nullptr);
+        if (int rc = run.go(err)) return rc;
+        CompareRow row;
+        row.sched = sched;
+        for (const auto& d : run.recorder.decisions) {
+            if (d.rs == "-") {
+                ++row.refused;
+                continue;
+            }
+            ++row.per_rs[d.rs];
+            ++row.conns;
+        }
+        for (const auto& s : run.engine.ipvs().services())
+            for (const auto& d : s->destinations) server_set.insert(d->endpoint().to_string());
+        for (const auto& [rs, n] : row.per_rs) server_set.insert(rs);
+        count_moves(run, row);
+        rows.push_back(std::move(row));
+    }
+    const std::vector<std::string> servers(server_set.begin(), server_set.end());
+    for (auto& r : rows) {
+        std::uint64_t mx = 0;
+        for (const auto& s : servers) {
+            auto it = r.per_rs.find(s);
+            mx = std::max<std::uint64_t>(mx, it == r.per_rs.end() ? 0 : it->second);
+        }
+        const double mean = servers.empty() ? 0 : static_cast<double>(r.conns) / static_cast<double>(servers.size());
+        r.imbalance = mean > 0 ? static_cast<double>(mx) / mean : 0;
+    }
+    out << "Connections per real server, by scheduler (imbalance = max / mean; moved = clients whose real\n"
+           "server changed across the configuration's timed lines):\n\n";
+    out << fmt::format("{:<7} {:>6}", "sched", "conns");
+    for (const auto& s : servers) out << fmt::format(" {:>21}", s);
+    out << fmt::format(" {:>9} {:>8} {:>9}\n", "imbalance", "refused", "moved");
+    for (const auto& r : rows) {
+        out << fmt::format("{:<7} {:>6}", r.sched, r.conns);
+        for (const auto& s : servers) {
+            auto it = r.per_rs.find(s);
+            out << fmt::format(" {:>21}", it == r.per_rs.end() ? 0 : it->second);
+        }
+        out << fmt::format(" {:>9.2f} {:>8} {:>9}\n", r.imbalance, r.refused,
+                           r.compared ? fmt::format("{}/{}", r.moved, r.compared) : std::string("-"));
+    }
+    if (!opts.plot.empty()) {
+        std::ofstream f(opts.plot, std::ios::binary);
+        f << svg_chart(rows, servers);
+        if (!f) {
+            err << "tapvs replay: cannot write " << opts.plot << "\n";
+            return 1;
+        }
+        out << "\nChart: " << opts.plot << "\n";
+    }
+    return 0;
 }
 
 }  // namespace
@@ -91,26 +470,8 @@ int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) 
         err << "tapvs replay: no capture given\n";
         return 1;
     }
+    if (!opts.compare.empty()) return run_compare(opts, parsed.value(), out, err);
 
-    core::EngineConfig cfg;
-    cfg.ipvs.seed = opts.seed;
-    core::Engine engine(cfg);
-    Recorder recorder;
-    engine.set_observer(&recorder);
-    PcapSink sink;
-
-    std::vector<Input> inputs;
-    for (const auto& [name, path] : opts.ports) {
-        auto r = PcapReader::open(path);
-        if (!r) {
-            err << "tapvs replay: " << r.error() << "\n";
-            return 1;
-        }
-        Input in;
-        in.port = engine.host().port_id(name);
-        in.reader = std::move(r.value());
-        inputs.push_back(std::move(in));
-    }
     if (!opts.out_dir.empty()) {
         std::error_code ec;
         std::filesystem::create_directories(opts.out_dir, ec);
@@ -119,94 +480,15 @@ int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) 
             return 1;
         }
     }
-    for (auto& in : inputs) in.live = in.reader->next(in.storage, net::kFrameHeadroom, in.rec);
-
-    // The capture's first timestamp is "time 0" of the configuration (timed lines are relative to it).
-    core::Timestamp start{};
-    bool have_start = false;
-    for (const auto& in : inputs)
-        if (in.live && (!have_start || in.rec.ts < start)) start = in.rec.ts, have_start = true;
-
-    std::vector<const ctl::ConfigLine*> timed;
-    for (const auto& line : parsed.value()) {
-        if (line.at) {
-            timed.push_back(&line);
-            continue;
-        }
-        ctl::Reply r = ctl::execute(engine, line.cmd, start);
-        if (r.status != 0) {
-            err << fmt::format("{}:{}: {}", opts.config, line.line, r.err);
-            return r.status;
-        }
+    Run run(opts, parsed.value(), std::nullopt, !opts.out_dir.empty(), &out);
+    if (int rc = run.go(err)) return rc;
+    if (opts.list_at) {
+        out << "When the connection table changed (seconds after the first frame; pick one for --at):\n";
+        for (const auto& [t, what] : run.recorder.timeline) out << fmt::format("  {:10.6f}  {}\n", since(t, run.start), what);
+        return 0;
     }
-    // Output files once the configuration named the ports.
-    if (!opts.out_dir.empty())
-        for (std::size_t p = 0; p < engine.host().ports().size(); ++p) {
-            const auto& port = engine.host().port(static_cast<core::PortId>(p));
-            if (port.loopback) continue;
-            auto w = PcapWriter::open((std::filesystem::path(opts.out_dir) / (port.name + ".pcap")).string());
-            if (!w) {
-                err << "tapvs replay: " << w.error() << "\n";
-                return 1;
-            }
-            sink.writers[static_cast<core::PortId>(p)] = std::move(w.value());
-        }
-
-    std::size_t next_timed = 0;
-    std::uint64_t frames_in = 0;
-    core::Timestamp now = start;
-    for (;;) {
-        Input* in = nullptr;
-        for (auto& i : inputs)
-            if (i.live && (!in || i.rec.ts < in->rec.ts)) in = &i;
-        if (!in) break;
-        now = in->rec.ts;
-        while (next_timed < timed.size() &&
-               start + core::Duration{static_cast<std::int64_t>(*timed[next_timed]->at * 1e9)} <= now) {
-            const auto* line = timed[next_timed++];
-            const core::Timestamp at = start + core::Duration{static_cast<std::int64_t>(*line->at * 1e9)};
-            sink.now = at;
-            engine.expire(at, sink);
-            ctl::Reply r = ctl::execute(engine, line->cmd, at);
-            if (r.status != 0) err << fmt::format("{}:{}: {}", opts.config, line->line, r.err);
-        }
-        sink.now = now;
-        net::FrameBuf buf{net::Bytes{in->storage}, net::kFrameHeadroom, in->rec.caplen};
-        engine.handle(in->port, buf, now, sink);
-        ++frames_in;
-        in->live = in->reader->next(in->storage, net::kFrameHeadroom, in->rec);
-        if (!in->live && !in->reader->error().empty()) err << "tapvs replay: " << in->reader->error() << "\n";
-    }
-    sink.now = now;
-    engine.expire(now, sink);
-
-    // The summary.
-    out << fmt::format("tapvs replay: {} frames in, {} out, {} dropped\n", frames_in, sink.frames,
-                       engine.stats().drop_total());
-    out << "\nNew connections (time since the first frame, client -> virtual service => real server):\n";
-    for (const auto& d : recorder.decisions) {
-        const double t = std::chrono::duration<double>(d.t - start).count();
-        out << fmt::format("  {:10.6f}  {} {:<21} -> {:<21} {:<5} => {}{}{}\n", t, core::proto_name(d.pkt.protocol),
-                           net::Endpoint{d.pkt.saddr, d.pkt.sport}.to_string(),
-                           net::Endpoint{d.pkt.daddr, d.pkt.dport}.to_string(), d.sched, d.rs,
-                           d.rs == "-" ? " (no real server available)" : " (" + d.method + ")",
-                           d.persistent ? " [persistence template]" : "");
-    }
-    bool any_drop = false;
-    for (std::size_t r = 0; r < net::kDropReasonCount; ++r) {
-        const auto n = engine.stats().drops[r];
-        if (!n) continue;
-        if (!any_drop) out << "\nDropped frames:\n";
-        any_drop = true;
-        out << fmt::format("  {:>8}  {:<24} {}\n", n, net::drop_reason_name(static_cast<net::DropReason>(r)),
-                           net::drop_reason_text(static_cast<net::DropReason>(r)));
-    }
-    ctl::cmd::List list;
-    list.opts.numeric = true;
-    out << "\nipvsadm -L -n at the end of the capture:\n" << ctl::format_list(engine.ipvs(), list, now);
-    list.opts.stats = true;
-    out << "\nipvsadm -L -n --stats:\n" << ctl::format_list(engine.ipvs(), list, now);
-    for (auto& [p, w] : sink.writers) w->flush();
+    if (!opts.at.empty()) return 0;  // the snapshots were the output
+    print_summary(run, opts, out);
     return 0;
 }
 

@@ -72,13 +72,56 @@ Capture guide_clients() {
     return c;
 }
 
+// Persistence: each of three clients opens three connections in a row; with -p the director keeps
+// every client on the real server its first connection got.
+Capture persistent_clients() {
+    Capture c;
+    for (int i = 0; i < 3; ++i)
+        c.add(0.1 * i, FrameBuilder{}.eth(client_mac(i), net::MacAddr::broadcast())
+                           .arp_request(client_mac(i), client_ip(i), kVip).build());
+    double t = 1.0;
+    for (int round = 0; round < 3; ++round)
+        for (int i = 0; i < 3; ++i, t += 0.25) http_client(c, i, static_cast<std::uint16_t>(41000 + round * 10 + i), t);
+    return c;
+}
+
+// UDP: DNS-like queries to 192.168.1.10:53 from four clients, then silence longer than the UDP
+// timeout (300 s), then the same clients again: the first connections expire between frames.
+Capture udp_clients() {
+    Capture c;
+    for (int i = 0; i < 4; ++i)
+        c.add(0.1 * i, FrameBuilder{}.eth(client_mac(i), net::MacAddr::broadcast())
+                           .arp_request(client_mac(i), client_ip(i), kVip).build());
+    auto query = [&](int i, std::uint16_t id, double t) {
+        c.add(t, FrameBuilder{}.eth(client_mac(i), kDirectorEth0).ipv4(client_ip(i), kVip).id(id)
+                     .udp(static_cast<std::uint16_t>(53000 + i), 53).payload("tapvs query").build());
+    };
+    for (int i = 0; i < 4; ++i) query(i, static_cast<std::uint16_t>(1 + i), 1.0 + 0.1 * i);
+    for (int i = 0; i < 4; ++i) query(i, static_cast<std::uint16_t>(11 + i), 2.0 + 0.1 * i);  // same connections
+    for (int i = 0; i < 4; ++i) query(i, static_cast<std::uint16_t>(21 + i), 400.0 + 0.1 * i);  // after expiry
+    return c;
+}
+
+// Eight clients, one connection each every 0.5 s: the config quiesces a real server at 2.2 s.
+Capture steady_clients() {
+    Capture c;
+    for (int i = 0; i < 8; ++i)
+        c.add(0.05 * i, FrameBuilder{}.eth(client_mac(i), net::MacAddr::broadcast())
+                            .arp_request(client_mac(i), client_ip(i), kVip).build());
+    double t = 1.0;
+    for (int round = 0; round < 2; ++round)
+        for (int i = 0; i < 8; ++i, t += 0.25) http_client(c, i, static_cast<std::uint16_t>(42000 + round * 10 + i), t);
+    return c;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const std::string dir = argc > 1 ? argv[1] : "pcaps";
     const Capture clients = guide_clients();
-    bool ok = clients.write(dir + "/nat/client.pcap") && clients.write(dir + "/dr/client.pcap");
-    if (ok) std::printf("wrote %s/nat/client.pcap and %s/dr/client.pcap (%zu frames each)\n", dir.c_str(), dir.c_str(),
-                        clients.frames.size());
+    bool ok = clients.write(dir + "/nat/client.pcap") && clients.write(dir + "/dr/client.pcap") &&
+              clients.write(dir + "/tun/client.pcap") && persistent_clients().write(dir + "/persist/client.pcap") &&
+              udp_clients().write(dir + "/udp/client.pcap") && steady_clients().write(dir + "/weight/client.pcap");
+    if (ok) std::printf("wrote %s/{nat,dr,tun,persist,udp,weight}/client.pcap\n", dir.c_str());
     return ok ? 0 : 1;
 }

@@ -13,8 +13,13 @@ namespace tapvs::io {
 struct ReplayOptions {
     std::string config;                                      // the director's configuration file
     std::vector<std::pair<std::string, std::string>> ports;  // port name -> capture file
-    std::string out_dir;                                     // where <port>.pcap files go ("" = none)
-    std::uint64_t seed = 1;                                  // twos's generator
+    std::string out_dir;              // <port>.pcap and trace.jsonl go here ("" = none)
+    std::uint64_t seed = 1;           // twos's generator
+    std::vector<double> at;           // --at: print the connection table at these times (s after the first frame)
+    bool list_at = false;             // --list-at: print when the table changed, to pick an --at
+    std::vector<std::string> compare; // --compare: run once per scheduler and compare
+    std::string plot;                 // --plot: the comparison as an SVG chart
+    bool quiet = false;               // no per-connection lines in the summary
 };
 
 // Runs a replay, printing its summary on `out` and problems on `err`; returns the exit status.
