@@ -156,7 +156,7 @@ void Engine::Impl::no_socket(PortId in, net::ConstBytes frame, const net::Parsed
 // transmitter (ip_vs_nat_xmit / ip_vs_dr_xmit / ip_vs_tunnel_xmit).
 void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf, std::uint32_t conn) {
     Ipvs& ipvs = e.ipvs_;
-    Host& host = e.host_;
+    const Host& host = e.host_;
     net::Bytes frame = buf.bytes();
     TcpFlags flags;
     const TcpFlags* tcp = nullptr;
@@ -165,18 +165,33 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
         tcp = &flags;
     }
-    // A one-packet connection is gone after conn_packet(): keep a copy of it; others stay put.
-    const Connection& entry = ipvs.conns().at(conn);
+    // A one-packet connection is gone after conn_packet(): keep a copy of it; others stay put
+    // and keep a next-hop cache (like the kernel's per-dest dst cache).
+    Connection& entry = ipvs.conns().at(conn);
     std::optional<Connection> one_packet_copy;
     if (entry.flags & kConnOnePacket) one_packet_copy.emplace(entry);
     const Connection& c = one_packet_copy ? *one_packet_copy : entry;
+    Connection* cache = one_packet_copy ? nullptr : &entry;
     ipvs.conn_packet(conn, false, tcp, pf.l3_len, now);
 
     const Forwarder& fwd = forwarder_for(c.fwd());
-    const Route* r = host.route(c.daddr);
-    if (!r) {  // __ip_vs_get_out_rt(): err_unreach -> dst_link_failure(): host unreachable
-        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
-        return drop(in, frame, DropReason::no_route);
+    PortId out_port;
+    net::Ipv4Addr nexthop;
+    const Neighbour* known = nullptr;
+    if (cache && cache->out_neigh && cache->out_gen == host.generation()) {
+        known = cache->out_neigh;
+        out_port = cache->out_port;
+        nexthop = known->addr;
+    } else {
+        const Route* r = host.route(c.daddr);
+        if (!r) {  // __ip_vs_get_out_rt(): err_unreach -> dst_link_failure(): host unreachable
+            icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
+            return drop(in, frame, DropReason::no_route);
+        }
+        out_port = r->port;
+        // The next hop is the real server itself when it is on-link, else the route's gateway
+        // (also for DR: IP_VS_RT_MODE_KNOWN_NH keeps the cached route's gateway).
+        nexthop = r->via ? *r->via : c.daddr;
     }
     net::Ipv4View iph = pf.ipv4(frame);
     if (iph.ttl() <= 1) {  // decrement_ttl() comes first
@@ -184,7 +199,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         return drop(in, frame, DropReason::ttl_exceeded);
     }
     iph.decrease_ttl();
-    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu) - fwd.overhead();
+    const std::size_t mtu = static_cast<std::size_t>(host.port(out_port).mtu) - fwd.overhead();
     if (pf.l3_len > mtu) {
         // ensure_mtu_is_adequate(): DF set -> frag-needed with the MTU (the tunnel's with pmtu_disc;
         // without it the outer header may be fragmented). tapvs does not fragment: too big is dropped.
@@ -196,14 +211,19 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     XmitInfo xi;
     xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
     if (fwd.overhead() != 0) {
-        xi.outer_src = host.source_for(r->port, c.daddr);
+        xi.outer_src = host.source_for(out_port, c.daddr);
         xi.ip_id = next_ip_id();
     }
     net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
     if (ip.empty()) return drop(in, buf.bytes(), DropReason::neigh_queue_full);
-    // The next hop is the real server itself when it is on-link, else the route's gateway (also for
-    // DR: IP_VS_RT_MODE_KNOWN_NH keeps the cached route's gateway).
-    send_ip(r->port, r->via ? *r->via : c.daddr, buf, ip);
+    if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent))
+        return emit_ip(out_port, known->mac, buf, ip);
+    send_ip(out_port, nexthop, buf, ip);
+    if (cache) {  // remember the way for the next packets, until the host's tables change
+        cache->out_port = out_port;
+        cache->out_neigh = e.host_.neighbour(out_port, nexthop);
+        cache->out_gen = host.generation();
+    }
 }
 
 // ip_vs_in_icmp(): an ICMP error from the client's side about a packet of a connection (the
@@ -257,7 +277,7 @@ bool Engine::Impl::ipvs_in_icmp(PortId in, net::FrameBuf& buf, const net::Parsed
 // ip_forward(): TTL, route, MTU, TTL decrement, then the FORWARD hook where IPVS rewrites NAT replies
 // (ip_vs_out / ip_vs_out_icmp), then output.
 void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf) {
-    Host& host = e.host_;
+    const Host& host = e.host_;
     Ipvs& ipvs = e.ipvs_;
     net::Bytes frame = buf.bytes();
     if (!host.sysctl().ip_forward) return drop(in, frame, DropReason::ip_forward_disabled);

@@ -30,6 +30,8 @@ struct Engine::Impl {
     // Sends the IPv4 packet `ip` (inside `buf`) out of `port` toward `nexthop`: writes the Ethernet
     // header in front of it, or queues it while ARP resolves the next hop.
     void send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip);
+    // The same to a known link-layer address: the Ethernet header in front of `ip`, then out.
+    void emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& buf, net::Bytes ip);
     void emit(PortId port, net::ConstBytes frame);
     void arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src);
     void neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAddr& mac, bool create);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <utility>
 
 #include "core/engine_impl.hpp"
 
@@ -30,7 +31,7 @@ void Engine::Impl::emit(PortId port, net::ConstBytes frame) {
 }
 
 void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src) {
-    const Port& p = e.host_.port(port);
+    const Port& p = std::as_const(e.host_).port(port);
     // arp_solicit(): the packet's own source when it is ours and arp_announce < 2, else the port's
     // address on the target's subnet (inet_select_addr).
     net::Ipv4Addr spa = hint_src;
@@ -56,18 +57,21 @@ void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr 
     emit(port, f);
 }
 
-void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
-    Host& host = e.host_;
-    // Put the frame's start 14 bytes before the packet (the old link header or headroom).
+void Engine::Impl::emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& buf, net::Bytes ip) {
+    // The frame starts 14 bytes before the packet (the old link header, or headroom).
     const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
         return drop(port, ip, DropReason::neigh_queue_full);
-    const Port& p = host.port(port);
+    write_eth(buf.data(), dst, std::as_const(e.host_).port(port).mac, net::kEtherTypeIpv4);
+    emit(port, buf.bytes());
+}
+
+void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
+    Host& host = e.host_;
+    const Port& p = std::as_const(host).port(port);
     Neighbour* n = host.neighbour(port, nexthop);
-    if (n && (n->state == NeighState::reachable || n->state == NeighState::permanent)) {
-        write_eth(buf.data(), n->mac, p.mac, net::kEtherTypeIpv4);
-        return emit(port, buf.bytes());
-    }
+    if (n && (n->state == NeighState::reachable || n->state == NeighState::permanent))
+        return emit_ip(port, n->mac, buf, ip);
     // Unresolved: queue the packet (with room for its link header) and ask, unless already asking.
     if (!n) n = &host.neighbour_create(port, nexthop);
     const bool asking = n->state == NeighState::incomplete && n->probes > 0;

@@ -17,6 +17,7 @@ PortId Host::port_id(std::string_view name) {
     const auto n = static_cast<std::uint16_t>(ports_.size() + 1);
     p.mac = net::MacAddr{{0x02, 0x74, 0x76, 0x00, static_cast<std::uint8_t>(n >> 8), static_cast<std::uint8_t>(n)}};
     ports_.push_back(std::move(p));
+    ++gen_;
     return static_cast<PortId>(ports_.size() - 1);
 }
 
@@ -26,30 +27,36 @@ std::optional<PortId> Host::find_port(std::string_view name) const noexcept {
     return std::nullopt;
 }
 
+void Host::refresh_flat() const {
+    local_.clear();
+    bcast_.clear();
+    for (std::size_t i = 0; i < ports_.size(); ++i)
+        for (const auto& pa : ports_[i].addrs) {
+            local_.emplace_back(pa.addr.host_order, static_cast<PortId>(i));
+            if (pa.prefix_len < 31) bcast_.push_back(pa.addr.host_order | ~net::prefix_mask(pa.prefix_len));
+        }
+    flat_gen_ = gen_;
+}
+
 bool Host::is_local(net::Ipv4Addr a, PortId* on) const noexcept {
     if (a.is_loopback()) {
         if (on) *on = kNoPort;
         return true;
     }
-    for (std::size_t i = 0; i < ports_.size(); ++i)
-        for (const auto& pa : ports_[i].addrs)
-            if (pa.addr == a) {
-                if (on) *on = static_cast<PortId>(i);
-                return true;
-            }
+    if (flat_gen_ != gen_) refresh_flat();
+    for (const auto& [addr, port] : local_)
+        if (addr == a.host_order) {
+            if (on) *on = port;
+            return true;
+        }
     return false;
 }
 
 bool Host::is_broadcast(net::Ipv4Addr a) const noexcept {
     if (a.is_limited_broadcast()) return true;
-    for (const auto& p : ports_)
-        for (const auto& pa : p.addrs) {
-            if (pa.prefix_len >= 31) continue;
-            std::uint32_t host_bits = ~net::prefix_mask(pa.prefix_len);
-            if ((a.host_order & ~host_bits) == (pa.addr.host_order & ~host_bits) &&
-                (a.host_order & host_bits) == host_bits)
-                return true;
-        }
+    if (flat_gen_ != gen_) refresh_flat();
+    for (std::uint32_t b : bcast_)
+        if (b == a.host_order) return true;
     return false;
 }
 
@@ -79,13 +86,17 @@ Neighbour* Host::neighbour(PortId port, net::Ipv4Addr a) noexcept {
 }
 
 Neighbour& Host::neighbour_create(PortId port, net::Ipv4Addr a) {
+    ++gen_;
     Neighbour& n = neigh_[neigh_key(port, a)];
     n.addr = a;
     n.port = port;
     return n;
 }
 
-void Host::neighbour_delete(PortId port, net::Ipv4Addr a) { neigh_.erase(neigh_key(port, a)); }
+void Host::neighbour_delete(PortId port, net::Ipv4Addr a) {
+    ++gen_;
+    neigh_.erase(neigh_key(port, a));
+}
 
 namespace {
 bool prefix_match(const std::optional<std::pair<net::Ipv4Addr, int>>& want, bool invert, net::Ipv4Addr a) {
@@ -137,6 +148,7 @@ int Host::conf(std::string_view dev, std::string_view name, int fallback) const 
 }
 
 void Host::refresh_connected_routes() {
+    ++gen_;
     std::erase_if(routes_, [](const Route& r) { return r.connected; });
     std::vector<Route> connected;
     for (std::size_t i = 0; i < ports_.size(); ++i) {

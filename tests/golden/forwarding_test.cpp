@@ -427,3 +427,30 @@ TEST_CASE("ipvs: a persistent FTP service also takes the passive data connection
     REQUIRE(other.size() == 1);
     CHECK(other[0].port == d.eth0);
 }
+
+TEST_CASE("ipvs: an open connection follows the host's tables when they change (next-hop cache)",
+          "[golden][ipvs][cache]") {
+    Director d;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::droute);
+    auto mac_of = [](const std::vector<Sent>& out) { return net::ConstEthView{net::ConstBytes{out.at(0).frame}}.dst(); };
+    CHECK(mac_of(d.feed(d.eth0, client_syn().build())) == Guide::kRs1Mac);
+    auto data = [] {
+        return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kVip)
+            .tcp(40000, 80, tcp_flags::ack).build();
+    };
+    CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRs1Mac);  // cached now
+    // ip neigh replace 172.16.10.100 lladdr 02:00:00:00:00:a9 dev eth1
+    d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+    d.neighbour(d.eth1, Guide::kRip1, test::mac("02:00:00:00:00:a9"));
+    CHECK(mac_of(d.feed(d.eth0, data())) == test::mac("02:00:00:00:00:a9"));
+    // ip route add 172.16.10.100/32 via 172.16.10.1: the gateway's MAC from now on
+    d.neighbour(d.eth1, test::ip("172.16.10.1"), Guide::kRouterMac);
+    core::Route host_route;
+    host_route.dst = Guide::kRip1;
+    host_route.prefix_len = 32;
+    host_route.via = test::ip("172.16.10.1");
+    host_route.port = d.eth1;
+    d.engine.host().routes().push_back(host_route);
+    CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRouterMac);
+}

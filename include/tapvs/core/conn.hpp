@@ -10,6 +10,8 @@
 
 namespace tapvs::core {
 
+struct Neighbour;  // host.hpp
+
 // uapi ip_vs.h IP_VS_CONN_F_* (the forwarding method lives in the low bits, as FwdMethod).
 inline constexpr std::uint32_t kConnFwdMask = 0x0007;
 inline constexpr std::uint32_t kConnHashed = 0x0040;
@@ -52,7 +54,10 @@ struct Connection {
     std::uint32_t generation = 0;
     bool hashed = false;
     bool in_use = false;
+    std::uint16_t out_port = 0xffff;  // the engine's next-hop cache toward the real server
     Timestamp heap_due;
+    const Neighbour* out_neigh = nullptr;  // valid while Host::generation() == out_gen
+    std::uint32_t out_gen = 0;
 
     // Per-connection packet counters (in = client->RS, out = RS->client).
     std::uint64_t inpkts = 0, outpkts = 0, inbytes = 0, outbytes = 0;

@@ -78,7 +78,11 @@ public:
     // Ports: made on first mention by name (a config line, or --port at run time).
     PortId port_id(std::string_view name);  // creates it when unknown
     std::optional<PortId> find_port(std::string_view name) const noexcept;
-    Port& port(PortId id) noexcept { return ports_[id]; }
+    // Every mutable accessor bumps generation(): what a connection cached about routing is stale.
+    Port& port(PortId id) noexcept {
+        ++gen_;
+        return ports_[id];
+    }
     const Port& port(PortId id) const noexcept { return ports_[id]; }
     const std::vector<Port>& ports() const noexcept { return ports_; }
 
@@ -96,7 +100,10 @@ public:
     Neighbour* neighbour(PortId port, net::Ipv4Addr a) noexcept;
     Neighbour& neighbour_create(PortId port, net::Ipv4Addr a);
     void neighbour_delete(PortId port, net::Ipv4Addr a);
-    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept { return neigh_; }
+    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept {
+        ++gen_;
+        return neigh_;
+    }
     const std::unordered_map<std::uint64_t, Neighbour>& neighbours() const noexcept { return neigh_; }
 
     // fwmark from the mangle PREROUTING rules (first matching rule's effect, iptables order).
@@ -111,13 +118,18 @@ public:
     // An integer per-interface sysctl (net.ipv4.conf.IF.NAME), falling back to conf.all.
     int conf(std::string_view dev, std::string_view name, int fallback) const;
 
-    std::vector<Route>& routes() noexcept { return routes_; }
+    std::vector<Route>& routes() noexcept {
+        ++gen_;
+        return routes_;
+    }
     const std::vector<Route>& routes() const noexcept { return routes_; }
     std::vector<ctl::cmd::MarkRule>& mark_rules() noexcept { return mark_rules_; }
     const std::vector<ctl::cmd::MarkRule>& mark_rules() const noexcept { return mark_rules_; }
 
     // Rebuilds the connected routes after an address or link change.
     void refresh_connected_routes();
+    // Changes whenever ports, addresses, routes or the set of neighbours may have changed.
+    std::uint32_t generation() const noexcept { return gen_; }
 
 private:
     static std::uint64_t neigh_key(PortId port, net::Ipv4Addr a) noexcept {
@@ -130,6 +142,12 @@ private:
     std::vector<ctl::cmd::MarkRule> mark_rules_;
     HostSysctl sysctl_;
     std::map<std::string, std::string> sysctl_values_;
+    std::uint32_t gen_ = 1;
+    // Flat copies of the local and subnet-broadcast addresses, rebuilt when gen_ moved.
+    void refresh_flat() const;
+    mutable std::uint32_t flat_gen_ = 0;
+    mutable std::vector<std::pair<std::uint32_t, PortId>> local_;
+    mutable std::vector<std::uint32_t> bcast_;
 };
 
 }  // namespace tapvs::core
