@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
     rp->add_option("--compare", replay.compare, "Run once per scheduler (rr,wlc,sh,...) and compare them")->delimiter(',');
     rp->add_option("--plot", replay.plot, "With --compare: draw the comparison as an SVG chart");
     rp->add_flag("-q,--quiet", replay.quiet, "No line per connection in the summary");
+    rp->add_flag("--timing", replay.timing, "Print frames per second on stderr, with and without file I/O");
 
     tapvs::app::add_trace_command(app);
 

@@ -20,6 +20,7 @@ struct ReplayOptions {
     std::vector<std::string> compare; // --compare: run once per scheduler and compare
     std::string plot;                 // --plot: the comparison as an SVG chart
     bool quiet = false;               // no per-connection lines in the summary
+    bool timing = false;              // --timing: frames per second on stderr, with and without file I/O
 };
 
 // Runs a replay, printing its summary on `out` and problems on `err`; returns the exit status.
