@@ -4,6 +4,7 @@
 #include "golden/director_fixture.hpp"
 
 #include "tapvs/core/conn_table.hpp"
+#include "tapvs/ctl/command.hpp"
 
 using namespace tapvs;
 using namespace tapvs::test;
@@ -453,4 +454,88 @@ TEST_CASE("ipvs: an open connection follows the host's tables when they change (
     host_route.port = d.eth1;
     d.engine.host().routes().push_back(host_route);
     CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRouterMac);
+}
+
+TEST_CASE("ipvs: a fwmark service takes what the mangle MARK rules mark, any port", "[golden][ipvs][fwmark]") {
+    Director d;
+    // iptables -t mangle -A PREROUTING -d 192.168.1.10/32 -p tcp -m multiport --dports 80,443 -j MARK --set-mark 1
+    ctl::cmd::MarkRule rule;
+    rule.match.protocol = 6;
+    rule.match.dst = std::pair{Guide::kVip, 32};
+    rule.match.dports = {80, 443};
+    rule.mark = 1;
+    d.engine.host().mark_rules().push_back(rule);
+    core::ServiceUser u;  // ipvsadm -A -f 1 -s rr
+    u.key.fwmark = 1;
+    u.sched_name = "rr";
+    REQUIRE(d.engine.ipvs().add_service(u, d.now) == core::IpvsErr::ok);
+    core::DestUser rs;  // ipvsadm -a -f 1 -r 172.16.10.100 -m  (port 0: the packet's own port)
+    rs.addr = Guide::kRip1;
+    rs.port = 0;
+    rs.fwd = FwdMethod::masq;
+    REQUIRE(d.engine.ipvs().add_dest(u.key, rs, d.now) == core::IpvsErr::ok);
+    for (std::uint16_t port : {std::uint16_t{80}, std::uint16_t{443}}) {
+        auto out = d.feed(d.eth0, client_syn(static_cast<std::uint16_t>(40000 + port), port).build());
+        REQUIRE(out.size() == 1);
+        CHECK(out[0].port == d.eth1);
+        auto pf = net::parse_frame(net::ConstBytes{out[0].frame});
+        REQUIRE(pf.ok());
+        CHECK(pf->dst == Guide::kRip1);
+        CHECK(pf->dport == port);
+    }
+    // Port 22 is not marked: no service, the director's own stack resets it.
+    auto out = d.feed(d.eth0, client_syn(40022, 22).build());
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].port == d.eth0);
+    CHECK(d.drops(DropReason::local_no_socket) == 1);
+}
+
+TEST_CASE("ipvs: -M makes a whole client network share one persistence template", "[golden][persist]") {
+    Director d;
+    core::ServiceUser u;
+    u.key = core::ServiceKey{0, core::Proto::tcp, Guide::kVip, 80};
+    u.sched_name = "rr";
+    u.flags = core::kSvcPersistent;
+    u.timeout_s = 360;
+    u.netmask = 0xffffff00;  // -M 255.255.255.0
+    REQUIRE(d.engine.ipvs().add_service(u, d.now) == core::IpvsErr::ok);
+    d.real_server(Guide::kRip1, FwdMethod::droute);
+    d.real_server(Guide::kRip2, FwdMethod::droute);
+    d.neighbour(d.eth0, test::ip("192.168.1.51"), Guide::kClientMac);
+    auto from = [](const char* client) {
+        return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(test::ip(client), Guide::kVip)
+            .tcp(40000, 80, tcp_flags::syn).build();
+    };
+    auto a = d.feed(d.eth0, from("192.168.1.50"));
+    auto b = d.feed(d.eth0, from("192.168.1.51"));  // rr alone would pick the other server
+    REQUIRE(a.size() == 1);
+    REQUIRE(b.size() == 1);
+    CHECK(net::ConstEthView{net::ConstBytes{a[0].frame}}.dst() == net::ConstEthView{net::ConstBytes{b[0].frame}}.dst());
+    const auto& rs = d.engine.ipvs().services().front()->destinations;
+    CHECK(rs[0]->persistconns + rs[1]->persistconns == 1);
+}
+
+TEST_CASE("nat: an ICMP error from the client about a reply goes to the real server, translated",
+          "[golden][nat][icmp]") {
+    Director d;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::masq, 8080);
+    d.feed(d.eth0, client_syn().build());
+    // What the client got from the virtual service (a reply), which it now complains about.
+    auto reply = FrameBuilder{}.eth(Guide::kEth0Mac, Guide::kClientMac).ipv4(Guide::kVip, Guide::kClient).ttl(63)
+                     .id(1).df().tcp(80, 40000, tcp_flags::syn | tcp_flags::ack).seq(5000).ack_seq(1001).build();
+    auto err = FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kVip).ttl(64).id(9)
+                   .icmp_error(net::kIcmpDestUnreach, net::kIcmpHostUnreach,
+                               FrameBuilder::quote_of(FrameBuilder::ip_packet_of(reply)))
+                   .build();
+    auto out = d.feed(d.eth0, err);
+    REQUIRE(out.size() == 1);
+    CHECK(out[0].port == d.eth1);
+    auto pf = net::parse_frame(net::ConstBytes{out[0].frame});
+    REQUIRE(pf.ok());
+    CHECK(pf->dst == Guide::kRip1);           // outer destination: the real server
+    CHECK(pf->icmp_inner.src == Guide::kRip1);  // the quoted reply now comes from it
+    CHECK(pf->icmp_inner.sport == 8080);
+    CHECK(oracle::verifies(net::ConstBytes{out[0].frame}.subspan(pf->l4_off, pf->l4_len)));
+    CHECK(oracle::verifies(net::ConstBytes{out[0].frame}.subspan(pf->icmp_inner.l3_off, pf->icmp_inner.l3_hdr_len)));
 }
