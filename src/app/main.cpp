@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     auto* rp = app.add_subcommand("replay", "Feed captures through the director offline, in timestamp order");
     rp->add_option("--config", replay.config, "The director's configuration (the guide's commands)")->required();
     rp->add_option("--port", port_args, "PORT=CAPTURE: frames of CAPTURE arrive on port PORT (repeatable)");
-    rp->add_option("capture", bare_capture, "A capture for the first port named in the configuration (eth0)");
+    rp->add_option("capture", bare_capture, "A capture for the first port the configuration names");
     rp->add_option("--out", replay.out_dir, "Write the frames the director sent to DIR/<port>.pcap");
     rp->add_option("--seed", replay.seed, "Seed of the twos scheduler's generator")->default_val(1);
     rp->add_option("--at", replay.at, "Print ipvsadm -L -n -c and --stats as they stood TIME seconds after the first frame (repeatable)");
@@ -42,7 +42,8 @@ int main(int argc, char** argv) {
             }
             replay.ports.emplace_back(a.substr(0, eq), a.substr(eq + 1));
         }
-        if (!bare_capture.empty()) replay.ports.insert(replay.ports.begin(), {"eth0", bare_capture});
+        // A capture without a port name arrives on the first port the configuration made.
+        if (!bare_capture.empty()) replay.ports.insert(replay.ports.begin(), {std::string(), bare_capture});
         return tapvs::io::run_replay(replay, std::cout, std::cerr);
     }
     return 0;

@@ -175,7 +175,6 @@ struct Run {
                 return 1;
             }
             Input in;
-            in.port = engine.host().port_id(name);
             in.reader = std::move(r.value());
             inputs.push_back(std::move(in));
         }
@@ -198,6 +197,20 @@ struct Run {
             if (r.status != 0) {
                 err << fmt::format("{}:{}: {}", opts.config, line.line, r.err);
                 return r.status;
+            }
+        }
+        // Ports by name; a capture given without a name arrives on the first port the configuration made.
+        for (std::size_t k = 0; k < inputs.size(); ++k) {
+            const std::string& name = opts.ports[k].first;
+            if (!name.empty()) {
+                inputs[k].port = engine.host().port_id(name);
+                continue;
+            }
+            for (std::size_t p = 0; p < engine.host().ports().size() && inputs[k].port == core::kNoPort; ++p)
+                if (!engine.host().ports()[p].loopback) inputs[k].port = static_cast<core::PortId>(p);
+            if (inputs[k].port == core::kNoPort) {
+                err << "tapvs replay: the configuration names no port for " << opts.ports[k].second << "\n";
+                return 1;
             }
         }
         std::stable_sort(timed.begin(), timed.end(), [](auto* a, auto* b) { return *a->at < *b->at; });
@@ -481,7 +494,8 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
             err << "tapvs replay: " << r.error() << "\n";
             return 1;
         }
-        const core::PortId port = engine.host().port_id(name);
+        core::PortId port = core::kNoPort;
+        if (!name.empty()) port = engine.host().port_id(name);
         std::vector<std::uint8_t> storage;
         PcapRecord rec;
         while (r.value()->next(storage, 0, rec)) {
@@ -493,6 +507,11 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
     const Timestamp start = all.empty() ? Timestamp{} : all.front().ts;
     for (const auto& line : config)
         if (!line.at) ctl::execute(engine, line.cmd, start);
+    core::PortId first = core::kNoPort;
+    for (std::size_t p = 0; p < engine.host().ports().size() && first == core::kNoPort; ++p)
+        if (!engine.host().ports()[p].loopback) first = static_cast<core::PortId>(p);
+    for (Frame& f : all)
+        if (f.port == core::kNoPort) f.port = first;
     struct Null final : core::PacketSink {
         void emit(core::PortId, net::ConstBytes) override {}
     } sink;
