@@ -373,6 +373,7 @@ std::string svg_chart(const std::vector<CompareRow>& rows, const std::vector<std
     std::uint64_t max = 1;
     for (const auto& r : rows)
         for (const auto& [rs, n] : r.per_rs) max = std::max(max, n);
+    max = (max + 3) / 4 * 4;  // four whole-number ticks
     const int bar = 18, gap = 30, left = 60, top = 40, height = 240;
     const int group = static_cast<int>(servers.size()) * bar + gap;
     const int width = left + static_cast<int>(rows.size()) * group + 220;
