@@ -215,7 +215,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         xi.ip_id = next_ip_id();
     }
     net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
-    if (ip.empty()) return drop(in, buf.bytes(), DropReason::neigh_queue_full);
+    if (ip.empty()) return drop(in, buf.bytes(), DropReason::no_headroom);
     if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent))
         return emit_ip(out_port, known->mac, buf, ip);
     send_ip(out_port, nexthop, buf, ip);

@@ -61,7 +61,7 @@ void Engine::Impl::emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& 
     // The frame starts 14 bytes before the packet (the old link header, or headroom).
     const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
-        return drop(port, ip, DropReason::neigh_queue_full);
+        return drop(port, ip, DropReason::no_headroom);
     write_eth(buf.data(), dst, std::as_const(e.host_).port(port).mac, net::kEtherTypeIpv4);
     emit(port, buf.bytes());
 }

@@ -36,6 +36,7 @@ const char* drop_reason_name(DropReason r) noexcept {
         case DropReason::ttl_exceeded: return "ttl_exceeded";
         case DropReason::neigh_unresolved: return "neigh_unresolved";
         case DropReason::neigh_queue_full: return "neigh_queue_full";
+        case DropReason::no_headroom: return "no_headroom";
         case DropReason::frag_needed: return "frag_needed";
         case DropReason::local_no_socket: return "local_no_socket";
         case DropReason::icmp_unhandled: return "icmp_unhandled";
@@ -84,6 +85,7 @@ const char* drop_reason_text(DropReason r) noexcept {
         case DropReason::ttl_exceeded: return "TTL exceeded in transit";
         case DropReason::neigh_unresolved: return "next hop did not answer ARP";
         case DropReason::neigh_queue_full: return "too many packets waiting for ARP resolution";
+        case DropReason::no_headroom: return "no room in the frame buffer for the header to add";
         case DropReason::frag_needed: return "packet larger than the MTU with DF set";
         case DropReason::local_no_socket: return "for us, but nothing listens (no local socket)";
         case DropReason::icmp_unhandled: return "ICMP message not handled";

@@ -103,6 +103,14 @@ public:
         engine.handle(in, buf, now, sink);
         return sink.sent;
     }
+    // The same with the frame at the very start of its storage (an adapter that forgot the headroom).
+    std::vector<Sent> feed_without_headroom(core::PortId in, const std::vector<std::uint8_t>& frame) {
+        storage_.assign(frame.begin(), frame.end());
+        net::FrameBuf buf{net::Bytes{storage_}, 0, frame.size()};
+        sink.sent.clear();
+        engine.handle(in, buf, now, sink);
+        return sink.sent;
+    }
     std::vector<Sent> advance(double s) {
         now = now + core::Duration{static_cast<std::int64_t>(s * 1e9)};
         sink.sent.clear();

@@ -20,6 +20,7 @@ struct Row {
     std::function<std::vector<std::uint8_t>()> frame;
     bool from_eth1 = false;
     std::size_t answers = 0;  // frames the director sends back (ICMP error, reset)
+    bool no_headroom = false; // hand the frame over with no room in front of it
 };
 
 FrameBuilder to_vip() { return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kVip); }
@@ -109,6 +110,12 @@ const std::vector<Row>& rows() {
          [] { return to_vip().icmp_echo_request(1, 1).bad_l4_checksum().build(); }},
         {"a fragment for the director (no reassembly)", DropReason::ipv4_fragment, nat_service,
          [] { return to_vip().mf().tcp(40000, 80, tcp_flags::syn).build(); }},
+        {"a frame handed over without headroom that TUN must prepend a header to", DropReason::no_headroom,
+         [](Director& d) {
+             d.service("rr");
+             d.real_server(Guide::kRip1, FwdMethod::tunnel);
+         },
+         [] { return syn(); }, false, 0, true},
     };
     return table;
 }
@@ -125,7 +132,8 @@ TEST_CASE("drops: each engine reason is counted once for the frame that causes i
             const auto before = d.engine.stats().drops;
             std::vector<Sent> out;
             auto frame = row.frame();
-            if (!frame.empty()) out = d.feed(row.from_eth1 ? d.eth1 : d.eth0, frame);
+            if (row.no_headroom) out = d.feed_without_headroom(d.eth0, frame);
+            else if (!frame.empty()) out = d.feed(row.from_eth1 ? d.eth1 : d.eth0, frame);
             else out = d.advance(1);  // the reason comes from a timer
             const auto& after = d.engine.stats().drops;
             for (std::size_t r = 0; r < net::kDropReasonCount; ++r) {

@@ -50,6 +50,7 @@ enum class DropReason : std::uint8_t {
     ttl_exceeded,
     neigh_unresolved,
     neigh_queue_full,
+    no_headroom,
     frag_needed,
     local_no_socket,
     icmp_unhandled,

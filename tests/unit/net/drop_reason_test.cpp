@@ -33,13 +33,13 @@ TEST_CASE("drop_reason: the list holds the reasons the engine and parser agreed 
           "udp_too_short", "udp_bad_length", "udp_bad_checksum", "icmp_too_short", "icmp_bad_checksum",
           "icmp_inner_malformed", "ipip_inner_malformed", "mac_not_ours", "port_down", "arp_not_for_us",
           "martian_source", "ip_forward_disabled", "no_route", "ttl_exceeded", "neigh_unresolved",
-          "neigh_queue_full", "frag_needed", "local_no_socket", "icmp_unhandled", "protocol_unsupported",
+          "neigh_queue_full", "no_headroom", "frag_needed", "local_no_socket", "icmp_unhandled", "protocol_unsupported",
           "ipvs_no_dest", "ipvs_not_syn", "ipvs_dest_unavailable", "ipvs_ftpdata_port", "ipvs_port_zero",
           "ipv4_bad_options"}) {
         INFO(n);
         CHECK(drop_reason_from_name(n).has_value());
     }
-    CHECK(kDropReasonCount == 41);
+    CHECK(kDropReasonCount == 42);
 }
 
 TEST_CASE("drop_reason: parse reasons come first, out-of-range values print as ?", "[net][drop_reason]") {
