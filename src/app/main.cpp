@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/run_cmd.hpp"
 #include "app/trace_cmd.hpp"
 #include "tapvs/io/replay.hpp"
 
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     rp->add_flag("--timing", replay.timing, "Print frames per second on stderr, with and without file I/O");
 
     tapvs::app::add_trace_command(app);
+    tapvs::app::add_run_command(app);
 
     CLI11_PARSE(app, argc, argv);
 

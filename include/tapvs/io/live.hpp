@@ -1,0 +1,28 @@
+// tapvs run: the engine as a live director on TAP devices, driven by a Boost.Asio loop. Each frame is
+// stamped once, at arrival, with the system clock (to the microsecond, as a capture stores it); that
+// stamp is the engine's `now` and, with --record, the stamp in DIR/<port>.in.pcap, so that
+// `tapvs replay` of the recording makes the same decisions.
+#pragma once
+
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace tapvs::io {
+
+struct LiveOptions {
+    std::string config;                                      // the director's configuration file
+    std::vector<std::pair<std::string, std::string>> ports;  // port name -> TAP name (default: the same name)
+    std::string record_dir;  // "": no recording; else <port>.pcap (sent), <port>.in.pcap (received), trace.jsonl
+    std::uint64_t seed = 1;  // twos's generator
+    bool verbose = false;    // one line per frame on `err`
+};
+
+// Runs until SIGINT or SIGTERM, then prints the final counters on `out`; state changes that matter
+// (services, neighbours, links going down, timed configuration lines) go to `err` as they happen.
+// Returns the exit status (non-zero when the configuration or a TAP cannot be used).
+int run_live(const LiveOptions& opts, std::ostream& out, std::ostream& err);
+
+}  // namespace tapvs::io
