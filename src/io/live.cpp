@@ -140,11 +140,14 @@ public:
         }
     }
     void on_schedule(const core::SchedPacket& pkt, const core::Decision& d, Timestamp) override {
-        if (!verbose_ && d.dest) return;
-        // No real server available is a state worth seeing without -v; once per service until one is.
+        // No real server available is a state worth seeing without -v: once, until one is again.
         const bool none = d.dest == nullptr;
-        if (!verbose_ && !none_.insert(d.svc).second) return;
-        if (!none && d.svc) none_.erase(d.svc);
+        if (!none) {
+            if (!none_.empty()) none_.erase(d.svc);
+            if (!verbose_) return;
+        } else if (!none_.insert(d.svc).second && !verbose_) {
+            return;
+        }
         err_ << fmt::format("{}schedule {} {} -> {} => {}\n", verbose_ ? "" : "tapvs: ", core::proto_name(pkt.protocol),
                             net::Endpoint{pkt.saddr, pkt.sport}.to_string(),
                             net::Endpoint{pkt.daddr, pkt.dport}.to_string(),
