@@ -148,8 +148,10 @@ Capture matrix_clients() {
             if (round == 0 && i % 2 == 1) http_open(c, i, port(round, i), t);
             else http_client(c, i, port(round, i), t);
         }
+    http_close(c, 1, port(0, 1), 50.0);
+    http_close(c, 5, port(0, 5), 50.01);
     for (int i = 0; i < 6; ++i) http_client(c, i, port(3, i), 100.0 + 0.25 * i);
-    for (int i = 1; i < 6; i += 2) http_close(c, i, port(0, i), 300.0 + 0.01 * i);
+    http_close(c, 3, port(0, 3), 300.0);
     for (int i = 0; i < 6; ++i) http_client(c, i, port(4, i), 301.0 + 0.25 * i);
     return c;
 }
