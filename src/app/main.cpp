@@ -1,5 +1,5 @@
-// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: replay, trace.
-// (run, trace, lab, grade and serve are not built yet: README says so.)
+// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: run, replay, trace.
+// (lab, grade and serve are not built yet: README says so.)
 #include <iostream>
 #include <string>
 #include <vector>
