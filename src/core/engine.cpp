@@ -27,10 +27,18 @@ void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& 
     x.receive(in, frame);
 }
 
+// Every timer fires at its own deadline, in order: the IPVS ones (connections, the dest trash, the
+// schedulers') and the neighbours' (ARP retransmissions and failures), even when `now` jumps past
+// several of them at once, as in a replay across a gap.
 void Engine::expire(Timestamp now, PacketSink& out) {
-    Impl x{*this, out, now};
-    ipvs_.expire(now);
-    if (next_neigh_timer_ != Timestamp{} && next_neigh_timer_ <= now) x.neigh_timers();
+    for (;;) {
+        const bool neigh_due = next_neigh_timer_ != Timestamp{} && next_neigh_timer_ <= now;
+        const Timestamp at = neigh_due ? next_neigh_timer_ : now;
+        ipvs_.expire(at);
+        if (!neigh_due) return;
+        Impl x{*this, out, at};
+        x.neigh_timers();
+    }
 }
 
 Timestamp Engine::next_timer() const noexcept {

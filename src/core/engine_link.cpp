@@ -27,7 +27,7 @@ void Engine::Impl::emit(PortId port, net::ConstBytes frame) {
     ++pc.tx_frames;
     pc.tx_bytes += frame.size();
     if (e.observer_) e.observer_->on_tx(port, frame, now);
-    out.emit(port, frame);
+    out.emit(port, frame, now);
 }
 
 void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src) {

@@ -70,13 +70,12 @@ struct LivePort {
 class TapSink final : public core::PacketSink {
 public:
     std::vector<LivePort*> by_id;  // indexed by PortId; nullptr for ports without a TAP (lo)
-    Timestamp now;
     std::ostream* log = nullptr;
 
-    void emit(core::PortId port, net::ConstBytes frame) override {
+    void emit(core::PortId port, net::ConstBytes frame, Timestamp when) override {
         if (port >= by_id.size() || !by_id[port]) return;
         LivePort& p = *by_id[port];
-        if (p.sent_pcap) p.sent_pcap->write(now, frame);
+        if (p.sent_pcap) p.sent_pcap->write(when, frame);
         const ssize_t n = ::write(p.fd, frame.data(), frame.size());
         if (n < 0) {
             const int e = errno;
@@ -389,7 +388,6 @@ private:
             const Timestamp now = stamp_now();
             const auto len = static_cast<std::size_t>(n);
             if (p.received_pcap) p.received_pcap->write(now, net::ConstBytes{p.buf.data() + net::kFrameHeadroom, len});
-            sink_.now = now;
             net::FrameBuf frame{net::Bytes{p.buf}, net::kFrameHeadroom, len};
             engine_.handle(p.id, frame, now, sink_);
         }
@@ -417,7 +415,6 @@ private:
 
     void on_timer() {
         const Timestamp now = stamp_now();
-        sink_.now = now;
         while (next_timed_ < timed_.size() && start_ + seconds_f(*timed_[next_timed_]->at) <= now) {
             const auto* line = timed_[next_timed_++];
             const Timestamp t = start_ + seconds_f(*line->at);

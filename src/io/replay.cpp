@@ -44,12 +44,11 @@ struct Input {
 class PcapSink final : public core::PacketSink {
 public:
     std::map<core::PortId, std::unique_ptr<PcapWriter>> writers;
-    Timestamp now;
     std::uint64_t frames = 0;
-    void emit(core::PortId port, net::ConstBytes frame) override {
+    void emit(core::PortId port, net::ConstBytes frame, Timestamp when) override {
         ++frames;
         auto it = writers.find(port);
-        if (it != writers.end()) it->second->write(now, frame);
+        if (it != writers.end()) it->second->write(when, frame);
     }
 };
 
@@ -162,7 +161,6 @@ struct Run {
         *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n --stats\n", at) << ctl::format_list(engine.ipvs(), list, t);
     }
     void advance_to(Timestamp t) {
-        sink.now = t;
         engine.expire(t, sink);
     }
 
@@ -268,7 +266,6 @@ struct Run {
                 ctl::Reply r = ctl::execute(engine, line->cmd, tc);
                 if (r.status != 0) err << fmt::format("{}:{}: {}", opts.config, line->line, r.err);
             }
-            sink.now = now;
             net::FrameBuf buf{net::Bytes{in->storage}, net::kFrameHeadroom, in->rec.caplen};
             engine.handle(in->port, buf, now, sink);
             ++frames_in;
@@ -514,7 +511,7 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
     for (Frame& f : all)
         if (f.port == core::kNoPort) f.port = first;
     struct Null final : core::PacketSink {
-        void emit(core::PortId, net::ConstBytes) override {}
+        void emit(core::PortId, net::ConstBytes, Timestamp) override {}
     } sink;
     std::vector<std::uint8_t> work(65536 + 256);
     const auto t0 = std::chrono::steady_clock::now();

@@ -25,7 +25,7 @@ const net::Ipv4Addr kVip = test::ip("192.168.1.10");
 class NullSink final : public PacketSink {
 public:
     std::uint64_t frames = 0, bytes = 0;
-    void emit(PortId, net::ConstBytes f) override {
+    void emit(PortId, net::ConstBytes f, Timestamp) override {
         ++frames;
         bytes += f.size();
     }

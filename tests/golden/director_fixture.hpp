@@ -23,7 +23,7 @@ struct Sent {
 class CaptureSink final : public core::PacketSink {
 public:
     std::vector<Sent> sent;
-    void emit(core::PortId out, net::ConstBytes frame) override {
+    void emit(core::PortId out, net::ConstBytes frame, core::Timestamp) override {
         sent.push_back(Sent{out, std::vector<std::uint8_t>(frame.begin(), frame.end())});
     }
 };

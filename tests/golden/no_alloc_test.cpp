@@ -57,7 +57,7 @@ TEST_CASE("established path: NAT, DR and TUN packets of open connections allocat
         std::size_t emitted = 0;
         struct Counting final : core::PacketSink {
             std::size_t* n;
-            void emit(core::PortId, net::ConstBytes) override { ++*n; }
+            void emit(core::PortId, net::ConstBytes, core::Timestamp) override { ++*n; }
         } sink;
         sink.n = &emitted;
         const std::uint64_t before = g_allocations.load();

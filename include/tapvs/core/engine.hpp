@@ -19,7 +19,8 @@ namespace tapvs::core {
 class PacketSink {
 public:
     virtual ~PacketSink() = default;
-    virtual void emit(PortId out, net::ConstBytes frame) = 0;
+    // A frame out of port `out`, at `when`: the time of the frame or timer that caused it.
+    virtual void emit(PortId out, net::ConstBytes frame, Timestamp when) = 0;
 };
 
 // Events for traces and logs (all optional). Also receives IPVS's events (IpvsObserver).
