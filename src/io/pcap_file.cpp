@@ -9,7 +9,10 @@ namespace tapvs::io {
 Result<std::unique_ptr<PcapReader>, std::string> PcapReader::open(const std::string& path) {
     char err[PCAP_ERRBUF_SIZE] = {};
     pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_MICRO, err);
-    if (!p) return Err{std::string(path) + ": " + err};
+    if (!p) {  // libpcap's message names the file itself when it could not open it
+        const std::string msg = err;
+        return Err{msg.rfind(path, 0) == 0 ? msg : path + ": " + msg};
+    }
     const int dlt = pcap_datalink(p);
     if (dlt != DLT_EN10MB) {
         const char* name = pcap_datalink_val_to_name(dlt);
@@ -34,7 +37,7 @@ bool PcapReader::next(std::vector<std::uint8_t>& storage, std::size_t headroom, 
     const int rc = pcap_next_ex(static_cast<pcap_t*>(handle_), &h, &data);
     if (rc == PCAP_ERROR_BREAK) return false;  // end of file
     if (rc != 1) {
-        error_ = path_ + ": " + pcap_geterr(static_cast<pcap_t*>(handle_)) + " (truncated capture?)";
+        error_ = path_ + ": " + pcap_geterr(static_cast<pcap_t*>(handle_));
         return false;
     }
     rec.ts = core::Timestamp::from_us(std::int64_t{h->ts.tv_sec} * 1000000 + h->ts.tv_usec);

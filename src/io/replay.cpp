@@ -142,6 +142,7 @@ struct Run {
     Timestamp start{}, end{};
     std::uint64_t frames_in = 0;
     std::vector<double> change_times;  // timed configuration lines, seconds after start
+    bool read_error = false;           // a capture ended in an error (e.g. cut in the middle of a record)
 
     static core::EngineConfig make_config(const ReplayOptions& o) {
         core::EngineConfig cfg;
@@ -178,7 +179,10 @@ struct Run {
         }
         for (auto& in : inputs) {
             in.live = in.reader->next(in.storage, net::kFrameHeadroom, in.rec);
-            if (!in.live && !in.reader->error().empty()) err << "tapvs replay: " << in.reader->error() << "\n";
+            if (!in.live && !in.reader->error().empty()) {
+                err << "tapvs replay: " << in.reader->error() << "\n";
+                read_error = true;
+            }
         }
         bool have_start = false;
         for (const auto& in : inputs)
@@ -270,7 +274,10 @@ struct Run {
             engine.handle(in->port, buf, now, sink);
             ++frames_in;
             in->live = in->reader->next(in->storage, net::kFrameHeadroom, in->rec);
-            if (!in->live && !in->reader->error().empty()) err << "tapvs replay: " << in->reader->error() << "\n";
+            if (!in->live && !in->reader->error().empty()) {
+                err << "tapvs replay: " << in->reader->error() << "\n";
+                read_error = true;
+            }
         }
         advance_to(now);
         end = now;
@@ -568,12 +575,16 @@ int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) 
     }
     if (opts.list_at) {
         out << "When the connection table changed (seconds after the first frame; pick one for --at):\n";
-        for (const auto& [t, what] : run.recorder.timeline) out << fmt::format("  {:10.6f}  {}\n", since(t, run.start), what);
-        return 0;
+        for (const auto& [t, what] : run.recorder.timeline)
+            out << fmt::format("  {:10.6f}  {}\n", since(t, run.start), what);
+        return run.read_error ? 1 : 0;
     }
-    if (!opts.at.empty()) return 0;  // the snapshots were the output
+    // A capture that ended in an error: what came before it is replayed and summarised, and the
+    // status says the capture was not whole.
+    const int status = run.read_error ? 1 : 0;
+    if (!opts.at.empty()) return status;  // the snapshots were the output
     print_summary(run, opts, out);
-    return 0;
+    return status;
 }
 
 }  // namespace tapvs::io

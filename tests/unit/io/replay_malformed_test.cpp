@@ -111,13 +111,14 @@ TEST_CASE("replay malformed: a file cut in the middle of a record replays what p
     const std::string whole = file_header(1) + record(1.0, a) + record(1.5, b);
     SECTION("cut in the frame's bytes") {
         const Outcome o = m.replay(whole.substr(0, whole.size() - 20));
-        CHECK(o.err == m.err("truncated dump file; tried to read 54 captured bytes, only got 34 (truncated capture?)"));
-        CHECK(o.status == 0);  // the frames before the cut are replayed and summarised
+        CHECK(o.err == m.err("truncated dump file; tried to read 54 captured bytes, only got 34"));
+        CHECK(o.status == 1);  // the frames before the cut are replayed and summarised; the status tells
         CHECK(first_line(o.out) == "tapvs replay: 1 frames in, 1 out, 0 dropped");
     }
     SECTION("cut in the record header") {
         const Outcome o = m.replay(whole.substr(0, 24 + 16 + a.size() + 9));
-        CHECK(o.err == m.err("truncated dump file; tried to read 16 header bytes, only got 9 (truncated capture?)"));
+        CHECK(o.err == m.err("truncated dump file; tried to read 16 header bytes, only got 9"));
+        CHECK(o.status == 1);
         CHECK(first_line(o.out) == "tapvs replay: 1 frames in, 1 out, 0 dropped");
     }
 }
@@ -131,7 +132,7 @@ TEST_CASE("replay malformed: a record longer than the snaplen is an error, not a
     put32(bytes, 0xfffffff0);  // wirelen
     bytes += std::string(64, '\0');
     const Outcome o = m.replay(bytes);
-    CHECK(o.err == m.err("invalid packet capture length 4294967280, bigger than snaplen of 65535 (truncated capture?)"));
+    CHECK(o.err == m.err("invalid packet capture length 4294967280, bigger than snaplen of 65535"));
     CHECK(first_line(o.out) == "tapvs replay: 0 frames in, 0 out, 0 dropped");
 }
 
@@ -168,6 +169,5 @@ TEST_CASE("replay malformed: a missing capture is an error naming it", "[io][rep
     opts.ports = {{"eth0", (m.dir / "nowhere.pcap").string()}};
     const Outcome o = run(opts);
     CHECK(o.status == 1);
-    CHECK(o.err.rfind("tapvs replay: " + (m.dir / "nowhere.pcap").string() + ": ", 0) == 0);
-    CHECK(o.err.find("No such file or directory") != std::string::npos);
+    CHECK(o.err == "tapvs replay: " + (m.dir / "nowhere.pcap").string() + ": No such file or directory\n");
 }
