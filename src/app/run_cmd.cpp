@@ -41,6 +41,8 @@ void add_run_command(CLI::App& app) {
                     "Write DIR/<port>.pcap (sent), DIR/<port>.in.pcap (received, arrival stamps) and "
                     "DIR/trace.jsonl, for tapvs replay");
     run->add_option("--seed", args->opts.seed, "Seed of the twos scheduler's generator")->default_val(1);
+    run->add_option("--socket", args->opts.socket,
+                    "The control socket tapvsadm talks to (default: $TAPVS_SOCKET, else /run/tapvs/tapvs.sock)");
     run->add_flag("-v,--verbose", args->opts.verbose, "One line per frame, ARP event and connection on stderr");
     run->callback([args] {
         for (const auto& a : args->ports) {

@@ -26,6 +26,7 @@
 #include "tapvs/ctl/config.hpp"
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
+#include "tapvs/io/control.hpp"
 #include "tapvs/io/pcap_file.hpp"
 #include "tapvs/io/tap.hpp"
 #include "tapvs/io/trace.hpp"
@@ -275,8 +276,10 @@ public:
         });
         for (auto& p : ports_) wait_readable(*p);
         arm_timer();
+        if (int rc = open_control()) return rc;  // control socket
         const auto t0 = std::chrono::steady_clock::now();
         io_.run();
+        control_.reset();  // control socket: removed on a clean exit
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         engine_.set_observer(nullptr);
         for (auto& p : ports_) {
@@ -360,6 +363,38 @@ private:
         trace_->write_header(TraceHeader{start_, opts_.seed, opts_.config});
         observers_.list.push_back(trace_.get());
         return 0;
+    }
+
+    // ---- control socket (io/control.hpp): tapvsadm's requests, served in this loop ----
+    int open_control() {
+        const std::string path = control_socket_path(opts_.socket);
+        auto srv = ControlServer::open(io_, path, [this](const ControlRequest& req) { return on_control(req); });
+        if (!srv) {
+            err_ << "tapvs run: control socket: " << srv.error() << "\n";
+            return 1;
+        }
+        control_ = std::move(srv.value());
+        err_ << fmt::format("tapvs: control socket {}\n", path);
+        return 0;
+    }
+
+    // One request at the current time, after the timers that were due; the services are logged
+    // when the request changed them.
+    ctl::Reply on_control(const ControlRequest& req) {
+        const Timestamp now = stamp_now();
+        engine_.expire(now, sink_);
+        std::string before;
+        for (const auto& s : engine_.ipvs().services()) before += "tapvs: " + service_line(*s) + "\n";
+        ctl::Reply r = serve_request(engine_, req, now);
+        std::string after;
+        for (const auto& s : engine_.ipvs().services()) after += "tapvs: " + service_line(*s) + "\n";
+        if (after != before) {
+            std::string line;
+            for (const auto& w : req.words) line += (line.empty() ? "" : " ") + w;
+            err_ << "tapvs: control: " << line << "\n" << (after.empty() ? "tapvs: no services\n" : after);
+        }
+        arm_timer();
+        return r;
     }
 
     void wait_readable(LivePort& p) {
@@ -484,6 +519,7 @@ private:
     int stop_signal_ = 0;
     std::unique_ptr<std::ofstream> trace_file_;
     std::unique_ptr<TraceWriter> trace_;
+    std::unique_ptr<ControlServer> control_;  // control socket; after io_, so it closes first
 };
 
 }  // namespace

@@ -10,6 +10,10 @@
 # Checks: HTTP requests alternate between the two real servers in rr order; a UDP datagram to a UDP
 # virtual service is answered by a real server; `tapvs replay` of the --record files makes the same
 # scheduling decisions as the live run. Prints HTTP requests/s through the director and frames/s.
+# Then a second director run (no recording: its state changes come through the control socket) is
+# driven by tapvsadm: `-L -n` and `--stats` show the connections the client made, `-e -w 0` quiesces
+# .212 (new requests all go to rs1), `-d` removes it, `-S -n | -R` round-trips; the socket is 0600
+# and removed on exit. tapvsadm is the binary next to TAPVS_BINARY.
 #
 # usage: nat_e2e.sh TAPVS_BINARY [SOURCE_DIR]    (env: TAPVS_E2E_REQUESTS=200 timed requests, 0 = none)
 set -uo pipefail
@@ -26,6 +30,8 @@ for p in /usr/bin/python3 "$(command -v python3 2>/dev/null)"; do
 done
 [ -n "$PY" ] || { echo "SKIP: no python3 with http.server"; exit 77; }
 [ -x "$TAPVS" ] || { echo "FAIL: $TAPVS is not executable"; exit 1; }
+TAPVSADM=$(dirname "$TAPVS")/tapvsadm
+[ -x "$TAPVSADM" ] || { echo "FAIL: $TAPVSADM is not executable"; exit 1; }
 
 S=$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')   # 6 hex digits: names stay <= 15 chars
 NS_B=tvb$S NS_C=tvc$S NS_1=tvr1$S NS_2=tvr2$S
@@ -195,6 +201,78 @@ if ! diff <(decisions "$WORK/rec/trace.jsonl") <(decisions "$WORK/replayed/trace
 else
   echo "replay of the recording: the same $live_n schedule decisions"
 fi
+
+# --- a second run, driven by tapvsadm over the control socket ---
+SOCK=$WORK/ctl/tapvs.sock
+export TAPVS_SOCKET=$SOCK
+ip netns exec "$NS_B" "$TAPVS" run --config "$WORK/director.conf" --port eth0="$TAP0" --port eth1="$TAP1" \
+  --socket "$SOCK" >"$WORK/director2.out" 2>"$WORK/director2.err" &
+DIRECTOR2=$!
+PIDS+=($DIRECTOR2)
+for _ in $(seq 100); do
+  [ -S "$SOCK" ] && "$TAPVSADM" -L -n >/dev/null 2>&1 && break
+  kill -0 "$DIRECTOR2" 2>/dev/null || { cat "$WORK/director2.err"; die "second tapvs run exited early"; }
+  sleep 0.1
+done
+"$TAPVSADM" -L -n >/dev/null 2>&1 || die "tapvsadm cannot reach the second director at $SOCK"
+[ "$(stat -c %a "$SOCK")" = 600 ] || { echo "FAIL: control socket mode $(stat -c %a "$SOCK"), want 600"; fail=1; }
+get() {  # N HTTP requests, one connection each: the servers' names on one line
+  ip netns exec "$NS_C" "$PY" - "$1" <<'PYEOF'
+import sys, urllib.request
+def get():
+    with urllib.request.urlopen("http://192.168.1.10/", timeout=5) as r:
+        return r.read().decode().strip()
+print(" ".join(get() for _ in range(int(sys.argv[1]))))
+PYEOF
+}
+# dest lines of one service in `tapvsadm -L -n ...` output: "ADDR:PORT col4 col5 ..."
+dest_cols() { awk -v svc="$1" '$1 != "->" { on = ($1 == "TCP" || $1 == "UDP") && $1 " " $2 == svc } on && $1 == "->" { $1 = ""; print substr($0, 2) }'; }
+h=$(get 6)
+[ "$h" = "rs2 rs1 rs2 rs1 rs2 rs1" ] || { echo "FAIL: second run HTTP '$h', want rr"; fail=1; }
+"$TAPVSADM" -L -n >"$WORK/l1.txt"; echo "--- tapvsadm -L -n:"; cat "$WORK/l1.txt"
+# each dest had 3 connections; all are closed or closing (none ESTABLISHED): ActiveConn + InActConn = 3
+got=$(dest_cols "TCP 192.168.1.10:80" <"$WORK/l1.txt" | awk '{ print $1, $4 + $5 }' | sort | tr '\n' ' ')
+[ "$got" = "172.16.10.100:80 3 172.16.10.212:80 3 " ] || { echo "FAIL: -L -n connections per dest '$got', want 3 each"; fail=1; }
+"$TAPVSADM" -L -n --stats >"$WORK/l2.txt"; echo "--- tapvsadm -L -n --stats:"; cat "$WORK/l2.txt"
+got=$(awk '$1 == "TCP" && $2 == "192.168.1.10:80" { print $3 }' "$WORK/l2.txt")
+[ "$got" = 6 ] || { echo "FAIL: --stats service Conns '$got', want 6"; fail=1; }
+got=$(dest_cols "TCP 192.168.1.10:80" <"$WORK/l2.txt" | awk '{ print $1, $2 }' | sort | tr '\n' ' ')
+[ "$got" = "172.16.10.100:80 3 172.16.10.212:80 3 " ] || { echo "FAIL: --stats Conns per dest '$got', want 3 each"; fail=1; }
+# host lines through the socket
+"$TAPVSADM" sysctl -w net.ipv4.ip_forward=1 >/dev/null || { echo "FAIL: tapvsadm sysctl -w"; fail=1; }
+got=$("$TAPVSADM" cat /proc/sys/net/ipv4/ip_forward)
+[ "$got" = 1 ] || { echo "FAIL: tapvsadm cat ip_forward gave '$got'"; fail=1; }
+# a mistake: ipvsadm's message and status
+"$TAPVSADM" -a -t 192.168.1.10:80 -r 172.16.10.100:80 -m >/dev/null 2>"$WORK/dup.err"; rc=$?
+[ $rc = 255 ] && [ "$(cat "$WORK/dup.err")" = "Destination already exists" ] ||
+  { echo "FAIL: duplicate -a gave status $rc, '$(cat "$WORK/dup.err")'"; fail=1; }
+# -e -w 0 quiesces .212: new connections all go to rs1
+"$TAPVSADM" -e -t 192.168.1.10:80 -r 172.16.10.212:80 -m -w 0 || { echo "FAIL: tapvsadm -e -w 0"; fail=1; }
+got=$(dest_cols "TCP 192.168.1.10:80" < <("$TAPVSADM" -L -n) | awk '$1 == "172.16.10.212:80" { print $3 }')
+[ "$got" = 0 ] || { echo "FAIL: weight of .212 after -e -w 0 is '$got'"; fail=1; }
+h=$(get 4)
+[ "$h" = "rs1 rs1 rs1 rs1" ] || { echo "FAIL: after quiescing .212, HTTP '$h', want all rs1"; fail=1; }
+# -d removes it
+"$TAPVSADM" -d -t 192.168.1.10:80 -r 172.16.10.212:80 || { echo "FAIL: tapvsadm -d"; fail=1; }
+got=$(dest_cols "TCP 192.168.1.10:80" < <("$TAPVSADM" -L -n) | awk '{ print $1 }' | tr '\n' ' ')
+[ "$got" = "172.16.10.100:80 " ] || { echo "FAIL: dests after -d '$got', want only 172.16.10.100:80"; fail=1; }
+h=$(get 2)
+[ "$h" = "rs1 rs1" ] || { echo "FAIL: after -d, HTTP '$h', want rs1 rs1"; fail=1; }
+# -S | -R round-trips (after -C, so -R really rebuilds the table)
+"$TAPVSADM" -S -n >"$WORK/save1.txt" || { echo "FAIL: tapvsadm -S -n"; fail=1; }
+[ "$(grep -c '^-A' "$WORK/save1.txt")" = 2 ] || { echo "FAIL: -S -n saved:"; cat "$WORK/save1.txt"; fail=1; }
+"$TAPVSADM" -C && [ -z "$("$TAPVSADM" -S -n)" ] || { echo "FAIL: tapvsadm -C left rules"; fail=1; }
+"$TAPVSADM" -R <"$WORK/save1.txt" || { echo "FAIL: tapvsadm -R"; fail=1; }
+"$TAPVSADM" -S -n >"$WORK/save2.txt"
+diff "$WORK/save1.txt" "$WORK/save2.txt" >/dev/null || { echo "FAIL: -S after -R differs:"; diff "$WORK/save1.txt" "$WORK/save2.txt"; fail=1; }
+h=$(get 2)
+[ "$h" = "rs1 rs1" ] || { echo "FAIL: after -R, HTTP '$h', want rs1 rs1"; fail=1; }
+kill -TERM "$DIRECTOR2"
+for _ in $(seq 50); do kill -0 "$DIRECTOR2" 2>/dev/null || break; sleep 0.1; done
+wait "$DIRECTOR2"; drc=$?
+[ $drc = 0 ] || { echo "FAIL: second tapvs run exited $drc on SIGTERM"; fail=1; }
+[ -e "$SOCK" ] && { echo "FAIL: $SOCK left behind"; fail=1; }
+[ $fail = 0 ] && echo "tapvsadm over the control socket: -L -n, --stats, host lines, -e -w 0, -d, -S | -R as expected"
 
 # --- numbers ---
 if [ "$N_TIMED" != 0 ]; then

@@ -18,6 +18,7 @@ struct LiveOptions {
     std::string record_dir;  // "": no recording; else <port>.pcap (sent), <port>.in.pcap (received), trace.jsonl
     std::uint64_t seed = 1;  // twos's generator
     bool verbose = false;    // one line per frame on `err`
+    std::string socket;      // control socket (io/control.hpp); "": $TAPVS_SOCKET, else /run/tapvs/tapvs.sock
 };
 
 // Runs until SIGINT or SIGTERM, then prints the final counters on `out`; state changes that matter
