@@ -238,6 +238,12 @@ got=$(awk '$1 == "TCP" && $2 == "192.168.1.10:80" { print $3 }' "$WORK/l2.txt")
 [ "$got" = 6 ] || { echo "FAIL: --stats service Conns '$got', want 6"; fail=1; }
 got=$(dest_cols "TCP 192.168.1.10:80" <"$WORK/l2.txt" | awk '{ print $1, $2 }' | sort | tr '\n' ' ')
 [ "$got" = "172.16.10.100:80 3 172.16.10.212:80 3 " ] || { echo "FAIL: --stats Conns per dest '$got', want 3 each"; fail=1; }
+# the same binary named ipvsadm answers the same; -h is ipvsadm's usage, naming argv[0]
+ln -s "$TAPVSADM" "$WORK/ipvsadm"
+"$WORK/ipvsadm" -L -n | cmp -s - "$WORK/l1.txt" || { echo "FAIL: tapvsadm linked as ipvsadm lists differently"; fail=1; }
+"$WORK/ipvsadm" -h >"$WORK/usage.txt"; rc=$?
+[ $rc = 0 ] && head -n 1 "$WORK/usage.txt" | grep -q '^ipvsadm v1.31 ' && grep -q "^  $WORK/ipvsadm -A" "$WORK/usage.txt" ||
+  { echo "FAIL: ipvsadm -h gave status $rc:"; head -n 3 "$WORK/usage.txt"; fail=1; }
 # host lines through the socket
 "$TAPVSADM" sysctl -w net.ipv4.ip_forward=1 >/dev/null || { echo "FAIL: tapvsadm sysctl -w"; fail=1; }
 got=$("$TAPVSADM" cat /proc/sys/net/ipv4/ip_forward)
