@@ -27,6 +27,7 @@
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
 #include "tapvs/io/control.hpp"
+#include "tapvs/io/config_file.hpp"
 #include "tapvs/io/pcap_file.hpp"
 #include "tapvs/io/tap.hpp"
 #include "tapvs/io/trace.hpp"
@@ -223,13 +224,6 @@ public:
     }
 };
 
-std::string read_file(const std::string& path, bool& ok) {
-    std::ifstream f(path, std::ios::binary);
-    ok = static_cast<bool>(f);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 std::string service_line(const core::VirtualService& s) {
     std::string name = s.is_fwmark() ? fmt::format("FWM {}", s.key.fwmark)
@@ -525,17 +519,9 @@ private:
 }  // namespace
 
 int run_live(const LiveOptions& opts, std::ostream& out, std::ostream& err) {
-    bool ok = false;
-    const std::string text = read_file(opts.config, ok);
-    if (!ok) {
-        err << "tapvs run: cannot read " << opts.config << "\n";
-        return 1;
-    }
-    auto parsed = ctl::parse_config(text, opts.config);
-    if (!parsed) {
-        err << parsed.error().to_string() << "\n";
-        return parsed.error().status ? parsed.error().status : 1;
-    }
+    int status = 0;
+    auto parsed = load_config(opts.config, "tapvs run", err, &status);
+    if (!parsed) return status;
     Live live(opts, out, err);
     return live.run(parsed.value());
 }

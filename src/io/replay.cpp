@@ -18,6 +18,7 @@
 #include "tapvs/ctl/config.hpp"
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
+#include "tapvs/io/config_file.hpp"
 #include "tapvs/io/pcap_file.hpp"
 #include "tapvs/io/trace.hpp"
 #include "tapvs/net/frame_buf.hpp"
@@ -306,13 +307,6 @@ struct Run {
     }
 };
 
-std::string read_file(const std::string& path, bool& ok) {
-    std::ifstream f(path, std::ios::binary);
-    ok = static_cast<bool>(f);
-    std::ostringstream s;
-    s << f.rdbuf();
-    return s.str();
-}
 
 void print_summary(const Run& run, const ReplayOptions& opts, std::ostream& out) {
     const core::Engine& engine = run.engine;
@@ -535,17 +529,9 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
 }  // namespace
 
 int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) {
-    bool ok = false;
-    const std::string text = read_file(opts.config, ok);
-    if (!ok) {
-        err << "tapvs replay: cannot read " << opts.config << "\n";
-        return 1;
-    }
-    auto parsed = ctl::parse_config(text, opts.config);
-    if (!parsed) {
-        err << parsed.error().to_string() << "\n";
-        return parsed.error().status ? parsed.error().status : 1;
-    }
+    int status = 0;
+    auto parsed = load_config(opts.config, "tapvs replay", err, &status);
+    if (!parsed) return status;
     if (opts.ports.empty()) {
         err << "tapvs replay: no capture given\n";
         return 1;
@@ -581,10 +567,10 @@ int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) 
     }
     // A capture that ended in an error: what came before it is replayed and summarised, and the
     // status says the capture was not whole.
-    const int status = run.read_error ? 1 : 0;
-    if (!opts.at.empty()) return status;  // the snapshots were the output
+    const int exit_status = run.read_error ? 1 : 0;
+    if (!opts.at.empty()) return exit_status;  // the snapshots were the output
     print_summary(run, opts, out);
-    return status;
+    return exit_status;
 }
 
 }  // namespace tapvs::io
