@@ -1,6 +1,8 @@
 // ifconfig lines -> the address and link state devinet_ioctl() would leave, and net-tools' messages.
 #include <catch2/catch.hpp>
 
+#include "unit/ctl_parse/parse_helpers.hpp"
+
 #include "tapvs/ctl/config.hpp"
 
 using namespace tapvs;
@@ -8,32 +10,13 @@ using namespace tapvs::ctl;
 
 namespace {
 
-std::vector<Command> ok(std::string_view line, const IpvsadmContext& ctx = {}) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words), ctx);
-    INFO(line << " -> " << (r.ok() ? std::string("ok") : r.error().err));
-    REQUIRE(r.ok());
-    return *r;
-}
+using test::parse::as;
+using test::parse::bad;
+using test::parse::ok;
+using test::parse::one;
 
-Reply bad(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
-
-cmd::AddrAdd addr_of(const Command& c) {
-    REQUIRE(std::holds_alternative<cmd::AddrAdd>(c));
-    return std::get<cmd::AddrAdd>(c);
-}
-cmd::LinkSet link_of(const Command& c) {
-    REQUIRE(std::holds_alternative<cmd::LinkSet>(c));
-    return std::get<cmd::LinkSet>(c);
-}
+cmd::AddrAdd addr_of(const Command& c) { return as<cmd::AddrAdd>(c); }
+cmd::LinkSet link_of(const Command& c) { return as<cmd::LinkSet>(c); }
 
 class OneHost final : public NameResolver {
 public:

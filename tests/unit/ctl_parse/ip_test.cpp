@@ -1,6 +1,8 @@
 // `ip` lines -> host commands, and iproute2's own messages and exit statuses for mistakes.
 #include <catch2/catch.hpp>
 
+#include "unit/ctl_parse/parse_helpers.hpp"
+
 #include "tapvs/ctl/config.hpp"
 
 using namespace tapvs;
@@ -8,31 +10,10 @@ using namespace tapvs::ctl;
 
 namespace {
 
-std::vector<Command> ok(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line << " -> " << (r.ok() ? std::string("ok") : r.error().err));
-    REQUIRE(r.ok());
-    return *r;
-}
-
-template <typename T>
-T one(std::string_view line) {
-    auto cmds = ok(line);
-    REQUIRE(cmds.size() == 1);
-    REQUIRE(std::holds_alternative<T>(cmds[0]));
-    return std::get<T>(cmds[0]);
-}
-
-Reply bad(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
+using test::parse::as;
+using test::parse::bad;
+using test::parse::ok;
+using test::parse::one;
 
 }  // namespace
 

@@ -1,6 +1,8 @@
 // iptables -t mangle ... -j MARK -> MarkRule, and iptables' own messages for mistakes.
 #include <catch2/catch.hpp>
 
+#include "unit/ctl_parse/parse_helpers.hpp"
+
 #include "tapvs/ctl/config.hpp"
 
 using namespace tapvs;
@@ -8,33 +10,15 @@ using namespace tapvs::ctl;
 
 namespace {
 
+using test::parse::as;
+using test::parse::bad;
+using test::parse::ok;
+using test::parse::one;
+
 constexpr std::string_view kPrefix = "iptables v1.8.9 (nf_tables): ";
 constexpr std::string_view kTry = "Try `iptables -h' or 'iptables --help' for more information.\n";
 
-std::vector<Command> ok(std::string_view line, const IpvsadmContext& ctx = {}) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words), ctx);
-    INFO(line << " -> " << (r.ok() ? std::string("ok") : r.error().err));
-    REQUIRE(r.ok());
-    return *r;
-}
-
-cmd::MarkRule rule(std::string_view line, const IpvsadmContext& ctx = {}) {
-    auto cmds = ok(line, ctx);
-    REQUIRE(cmds.size() == 1);
-    REQUIRE(std::holds_alternative<cmd::MarkRule>(cmds[0]));
-    return std::get<cmd::MarkRule>(cmds[0]);
-}
-
-Reply bad(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
+cmd::MarkRule rule(std::string_view line, const IpvsadmContext& ctx = {}) { return one<cmd::MarkRule>(line, ctx); }
 
 std::string param(std::string_view msg) { return std::string(kPrefix) + std::string(msg) + "\n" + std::string(kTry); }
 

@@ -1,6 +1,8 @@
 // route (net-tools) lines -> RouteAdd / RouteDel, with INET_setroute()'s checks and exit codes.
 #include <catch2/catch.hpp>
 
+#include "unit/ctl_parse/parse_helpers.hpp"
+
 #include "tapvs/ctl/config.hpp"
 
 using namespace tapvs;
@@ -8,26 +10,10 @@ using namespace tapvs::ctl;
 
 namespace {
 
-template <typename T>
-T one(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line << " -> " << (r.ok() ? std::string("ok") : r.error().err));
-    REQUIRE(r.ok());
-    REQUIRE(r->size() == 1);
-    REQUIRE(std::holds_alternative<T>((*r)[0]));
-    return std::get<T>((*r)[0]);
-}
-
-Reply bad(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
+using test::parse::as;
+using test::parse::bad;
+using test::parse::ok;
+using test::parse::one;
 
 bool starts_with(const std::string& s, std::string_view p) { return s.rfind(p, 0) == 0; }
 

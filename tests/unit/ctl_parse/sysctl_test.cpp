@@ -1,6 +1,8 @@
 // sysctl, echo > /proc/sys and cat /proc/sys -> SysctlSet / SysctlGet, and procps' messages.
 #include <catch2/catch.hpp>
 
+#include "unit/ctl_parse/parse_helpers.hpp"
+
 #include "tapvs/ctl/config.hpp"
 
 using namespace tapvs;
@@ -8,32 +10,13 @@ using namespace tapvs::ctl;
 
 namespace {
 
-std::vector<Command> ok(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line << " -> " << (r.ok() ? std::string("ok") : r.error().err));
-    REQUIRE(r.ok());
-    return *r;
-}
+using test::parse::as;
+using test::parse::bad;
+using test::parse::ok;
+using test::parse::one;
 
-Reply bad(std::string_view line) {
-    auto words = tokenize(line);
-    REQUIRE(words.ok());
-    auto r = parse_command_multi(std::span<const Word>(*words));
-    INFO(line);
-    REQUIRE_FALSE(r.ok());
-    return r.error();
-}
-
-cmd::SysctlSet set_of(const Command& c) {
-    REQUIRE(std::holds_alternative<cmd::SysctlSet>(c));
-    return std::get<cmd::SysctlSet>(c);
-}
-cmd::SysctlGet get_of(const Command& c) {
-    REQUIRE(std::holds_alternative<cmd::SysctlGet>(c));
-    return std::get<cmd::SysctlGet>(c);
-}
+cmd::SysctlSet set_of(const Command& c) { return as<cmd::SysctlSet>(c); }
+cmd::SysctlGet get_of(const Command& c) { return as<cmd::SysctlGet>(c); }
 
 }  // namespace
 
