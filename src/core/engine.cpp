@@ -9,6 +9,16 @@ namespace tapvs::core {
 
 using net::DropReason;
 
+namespace {
+// The flags set_tcp_state() reads, or nullptr for a packet that is not TCP.
+const TcpFlags* tcp_flags_of(const net::ParsedFrame& pf, net::ConstBytes frame, TcpFlags& out) noexcept {
+    if (!pf.is_tcp()) return nullptr;
+    const net::ConstTcpView th = pf.tcp(frame);
+    out = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
+    return &out;
+}
+}  // namespace
+
 Engine::Engine(EngineConfig cfg) : cfg_(cfg), ipvs_(cfg.ipvs) {
     scratch_.resize(net::kFrameHeadroom + 14 + 576 + 64);
 }
@@ -167,12 +177,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     const Host& host = e.host_;
     net::Bytes frame = buf.bytes();
     TcpFlags flags;
-    const TcpFlags* tcp = nullptr;
-    if (pf.is_tcp()) {
-        net::ConstTcpView th = pf.tcp(net::ConstBytes{frame});
-        flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
-        tcp = &flags;
-    }
+    const TcpFlags* tcp = tcp_flags_of(pf, frame, flags);
     // A one-packet connection is gone after conn_packet(): keep a copy of it; others stay put
     // and keep a next-hop cache (like the kernel's per-dest dst cache).
     Connection& entry = ipvs.conns().at(conn);
@@ -315,12 +320,7 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         const std::uint32_t conn = ipvs.conns().find_out(proto, pf.src, pf.sport, pf.dst, pf.dport);
         if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) {
             TcpFlags flags;
-            const TcpFlags* tcp = nullptr;
-            if (pf.is_tcp()) {
-                net::ConstTcpView th = pf.tcp(net::ConstBytes{frame});
-                flags = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
-                tcp = &flags;
-            }
+            const TcpFlags* tcp = tcp_flags_of(pf, frame, flags);
             const Connection& c = ipvs.conns().at(conn);  // one-packet entries are never hashed
             forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, XmitInfo{});
             ipvs.conn_packet(conn, true, tcp, pf.l3_len, now);

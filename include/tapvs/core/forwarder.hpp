@@ -27,8 +27,6 @@ public:
     virtual FwdMethod method() const noexcept = 0;
     // Bytes the method puts in front of the packet (TUN: an outer IPv4 header), for the MTU check.
     virtual std::size_t overhead() const noexcept { return 0; }
-    // DR sends to the real server's own MAC (IP_VS_RT_MODE_KNOWN_NH); the others follow the route.
-    virtual bool next_hop_is_dest() const noexcept { return false; }
 
     // Client -> real server. `ip` is the IPv4 packet (header through end) inside `buf`, already
     // validated, TTL already decremented. Returns the packet to send: the same span, or (TUN) one

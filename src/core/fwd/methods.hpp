@@ -17,7 +17,6 @@ public:
 class DRoute final : public Forwarder {
 public:
     FwdMethod method() const noexcept override { return FwdMethod::droute; }
-    bool next_hop_is_dest() const noexcept override { return true; }
     net::Bytes to_real(net::FrameBuf& buf, net::Bytes ip, const Connection& c, const XmitInfo& x) const noexcept override;
 };
 
