@@ -54,6 +54,7 @@ IpvsErr Ipvs::add_service(const ServiceUser& u, Timestamp now) {
     else if (svc->key.port == 0) ++n_port0_svcs_;
     else if (svc->key.port == 21 && svc->key.protocol == Proto::tcp) ++n_ftp_svcs_;
     services_.push_back(std::move(svc));
+    if (est_timer_ == Timestamp{}) est_timer_ = now + Estimator::kPeriod;
     return IpvsErr::ok;
 }
 
@@ -123,7 +124,10 @@ void Ipvs::flush(Timestamp now) {
 // __ip_vs_update_dest()
 void Ipvs::update_dest(VirtualService& svc, RealServer& d, const DestUser& u, bool add) {
     // A dest revived from the trash into another service starts with zeroed stats.
-    if (add && d.svc != &svc) d.stats = {};
+    if (add && d.svc != &svc) {
+        d.stats = {};
+        d.est.zero(d.stats);
+    }
     d.fwd = u.fwd;
     d.weight = u.weight;
     if (add || u.weight != 0) d.last_weight = u.weight;
@@ -200,7 +204,11 @@ IpvsErr Ipvs::del_dest(const ServiceKey& key, const DestUser& u, Timestamp now) 
 IpvsErr Ipvs::zero(const ServiceKey* key) {
     auto zero_svc = [](VirtualService& s) {
         s.stats = {};
-        for (auto& d : s.destinations) d->stats = {};
+        s.est.zero(s.stats);
+        for (auto& d : s.destinations) {
+            d->stats = {};
+            d->est.zero(d->stats);
+        }
     };
     if (key) {
         VirtualService* svc = find_service(*key);

@@ -365,14 +365,30 @@ void Ipvs::expire(Timestamp now) {
         trash_tick(trash_timer_);
     }
 
+    // Counters change only with packets, so the estimator's ticks need no ordering against the
+    // other timers; with no service left there is nothing to sample until the next -A.
+    while (est_timer_ != Timestamp{} && est_timer_ <= now) {
+        estimation_tick();
+        est_timer_ = services_.empty() ? Timestamp{} : est_timer_ + Estimator::kPeriod;
+    }
+
     SchedEnv env{now, &sysctl_};
     for (auto& s : services_)
         if (s->scheduler) s->scheduler->on_timer(*s, env);
 }
 
+// estimation_timer(): every service and real server linked to one (a dest in the trash is not).
+void Ipvs::estimation_tick() noexcept {
+    for (auto& s : services_) {
+        s->est.sample(s->stats);
+        for (auto& d : s->destinations) d->est.sample(d->stats);
+    }
+}
+
 Timestamp Ipvs::next_timer() const noexcept {
     Timestamp t = conns_->next_due();
     if (trash_timer_ != Timestamp{} && (t == Timestamp{} || trash_timer_ < t)) t = trash_timer_;
+    if (est_timer_ != Timestamp{} && (t == Timestamp{} || est_timer_ < t)) t = est_timer_;
     // Schedulers with timers of their own (lblc/lblcr GC) want a look at least every second.
     Timestamp sched = last_sched_tick_ + kSchedTimerStep;
     if (!services_.empty() && (t == Timestamp{} || sched < t)) t = sched;

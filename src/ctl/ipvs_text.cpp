@@ -318,7 +318,7 @@ void print_tunnel_rule(std::string& out, const std::string& svc_name, const std:
 }
 
 // ipvsadm.c print_service_entry()
-void print_service_entry(std::string& out, const core::VirtualService& se, const Format& f, const RateSource* rates) {
+void print_service_entry(std::string& out, const core::VirtualService& se, const Format& f) {
     std::string svc_name;
     if (se.key.fwmark) {
         // ipvsadm 1.31 prints the mark with %d: marks of 2^31 and more come out negative (and a
@@ -354,7 +354,7 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
         print_largenum(out, se.stats.inbytes, f.exact);
         print_largenum(out, se.stats.outbytes, f.exact);
     } else if (f.rate) {
-        RateEstimate r = rates ? rates->service_rate(se) : RateEstimate{};
+        const core::RateEstimate r = se.est.read();
         out += fmt::format("{:<33}", svc_name);
         print_largenum(out, r.cps, f.exact);
         print_largenum(out, r.inpps, f.exact);
@@ -394,7 +394,7 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
             print_largenum(out, e->stats.outbytes, f.exact);
             out += "\n";
         } else if (f.rate) {
-            RateEstimate r = rates ? rates->dest_rate(se, *e) : RateEstimate{};
+            const core::RateEstimate r = e->est.read();
             out += fmt::format("  -> {:<28} {:>8} {:>8} {:>8}", dname, r.cps, r.inpps, r.outpps);
             print_largenum(out, r.inbps, f.exact);
             print_largenum(out, r.outbps, f.exact);
@@ -417,13 +417,13 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
 
 // ipvsadm.c list_all() after the header: the services, sorted unless --nosort. The kernel's
 // dump order (its service hash buckets) cannot be reproduced; tapvs starts from creation order.
-void list_services(std::string& out, const core::Ipvs& ipvs, const Format& f, const RateSource* rates) {
+void list_services(std::string& out, const core::Ipvs& ipvs, const Format& f) {
     std::vector<const core::VirtualService*> svcs;
     svcs.reserve(ipvs.services().size());
     for (const auto& s : ipvs.services()) svcs.push_back(s.get());
     if (!f.nosort) glibc_qsort(svcs, cmp_services);
     print_title(out, f);
-    for (const auto* s : svcs) print_service_entry(out, *s, f, rates);
+    for (const auto* s : svcs) print_service_entry(out, *s, f);
 }
 
 // ---- -L -c ----
@@ -580,8 +580,7 @@ Reply kernel_reply(const Command& cmd, core::IpvsErr err) {
     return Reply{255, {}, ipvs_strerror(cmd, err) + "\n"};
 }
 
-Outcome run_ipvsadm(core::Ipvs& ipvs, const Command& command, core::Timestamp now, const IpvsadmContext& ctx,
-                    const RateSource* rates) {
+Outcome run_ipvsadm(core::Ipvs& ipvs, const Command& command, core::Timestamp now, const IpvsadmContext& ctx) {
     return std::visit(
         [&](const auto& c) -> Outcome {
             using T = std::decay_t<decltype(c)>;
@@ -609,7 +608,7 @@ Outcome run_ipvsadm(core::Ipvs& ipvs, const Command& command, core::Timestamp no
                     // list_service(): ipvs_get_service() fails; ipvsadm prints and exit(1)s.
                     return {Reply{1, {}, ipvs_strerror(command, core::IpvsErr::srch) + "\n"}, true};
                 }
-                return {Reply{0, format_list(ipvs, c, now, rates), {}}};
+                return {Reply{0, format_list(ipvs, c, now), {}}};
             } else if constexpr (std::is_same_v<T, cmd::Save>) {
                 return {Reply{0, format_save(ipvs, c.numeric), {}}};
             } else if constexpr (std::is_same_v<T, cmd::Restore>) {
@@ -641,7 +640,7 @@ void append(Reply& to, const Reply& r) {
 
 std::string ipvs_strerror(const Command& cmd, core::IpvsErr err) { return strerror_for(ipvs_func_of(cmd), err); }
 
-std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Timestamp now, const RateSource* rates) {
+std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Timestamp now) {
     std::string out;
     const ListOptions& o = list.opts;
     Format f = format_of(o);
@@ -652,7 +651,7 @@ std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Tim
         const core::VirtualService* s = ipvs.find_service(*list.svc);
         if (!s) return out;
         print_title(out, f);
-        print_service_entry(out, *s, f, rates);
+        print_service_entry(out, *s, f);
     } else if (o.timeout) {
         core::Timeouts t = ipvs.timeouts();
         out += fmt::format("Timeout (tcp tcpfin udp): {} {} {}\n", t.tcp, t.tcpfin, t.udp);
@@ -662,7 +661,7 @@ std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Tim
         out += fmt::format("IP Virtual Server version {}.{}.{} (size={})\n", (core::Ipvs::kVersionCode >> 16) & 0xff,
                            (core::Ipvs::kVersionCode >> 8) & 0xff, core::Ipvs::kVersionCode & 0xff,
                            core::Ipvs::kConnTabSize);
-        list_services(out, ipvs, f, rates);
+        list_services(out, ipvs, f);
     }
     return out;
 }
@@ -672,7 +671,7 @@ std::string format_save(const core::Ipvs& ipvs, bool numeric) {
     std::string out;
     Format f;
     f.rule = true;
-    list_services(out, ipvs, f, nullptr);
+    list_services(out, ipvs, f);
     return out;
 }
 
@@ -682,13 +681,12 @@ std::string ipvsadm_usage(std::string_view program) {
     return std::string(kVersionLine) + fmt::format(fmt::runtime(kUsage), program);
 }
 
-Reply execute_ipvsadm(core::Ipvs& ipvs, const Command& cmd, core::Timestamp now, const IpvsadmContext& ctx,
-                      const RateSource* rates) {
-    return run_ipvsadm(ipvs, cmd, now, ctx, rates).reply;
+Reply execute_ipvsadm(core::Ipvs& ipvs, const Command& cmd, core::Timestamp now, const IpvsadmContext& ctx) {
+    return run_ipvsadm(ipvs, cmd, now, ctx).reply;
 }
 
 Reply execute_ipvsadm_restore(core::Ipvs& ipvs, std::string_view input, core::Timestamp now,
-                              const IpvsadmContext& ctx, const RateSource* rates) {
+                              const IpvsadmContext& ctx) {
     Reply all;
     int result = 0;  // restore_table(): the last line's process_options() result
     for (const auto& words : split_ipvsadm_restore(input)) {
@@ -709,7 +707,7 @@ Reply execute_ipvsadm_restore(core::Ipvs& ipvs, std::string_view input, core::Ti
             all.status = 255;
             return all;
         }
-        Outcome o = run_ipvsadm(ipvs, cmd, now, ctx, rates);
+        Outcome o = run_ipvsadm(ipvs, cmd, now, ctx);
         append(all, o.reply);
         if (o.exits) {
             all.status = o.reply.status;

@@ -121,8 +121,8 @@ public:
     bool reuse_for_new_conn(std::uint32_t i, Timestamp now);
     // ip_vs_conn_expire_now(): let the timer fire at `now`.
     void expire_now(std::uint32_t i, Timestamp now);
-    // Fires every timer due at or before `now`: connections, templates, the dest trash, and the
-    // schedulers' own timers (lblc/lblcr).
+    // Fires every timer due at or before `now`: connections, templates, the dest trash, the rate
+    // estimator, and the schedulers' own timers (lblc/lblcr).
     void expire(Timestamp now);
     // The earliest time expire() has work to do (a default Timestamp when nothing is pending).
     Timestamp next_timer() const noexcept;
@@ -136,6 +136,7 @@ private:
     bool check_template(std::uint32_t ct) noexcept;
     void unlink_dest(VirtualService& svc, RealServer& d, Timestamp now);
     void trash_tick(Timestamp t);
+    void estimation_tick() noexcept;
     void update_dest(VirtualService& svc, RealServer& d, const DestUser& u, bool add);
 
     IpvsObserver* observer_ = nullptr;
@@ -143,6 +144,7 @@ private:
     Stats tot_stats_;
     Timestamp last_sched_tick_;
     Timestamp trash_timer_{};  // the dest trash's 60 s timer (default: not armed)
+    Timestamp est_timer_{};    // the rate estimator's 2 s timer (armed by the first service)
     std::uint32_t n_fwmark_svcs_ = 0, n_port0_svcs_ = 0, n_ftp_svcs_ = 0;
 
 private:

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "tapvs/core/estimator.hpp"
 #include "tapvs/core/proto.hpp"
 #include "tapvs/core/time.hpp"
 #include "tapvs/net/addr.hpp"
@@ -98,6 +99,7 @@ struct RealServer {
     std::uint32_t refcnt = 0;        // connections, templates and lblc/lblcr cache entries holding it
     Timestamp idle_start{};          // dest trash: first timer tick that saw it unused (default: none)
     Stats stats;
+    Estimator est;
 
     // ip_vs_dest_conn_overhead(): (activeconns << 8) + inactconns.
     std::uint32_t conn_overhead() const noexcept { return (activeconns << 8) + inactconns; }
@@ -117,6 +119,7 @@ struct VirtualService {
     // The kernel's list order: __ip_vs_update_dest() head-inserts, so the NEWEST dest is first.
     std::vector<std::unique_ptr<RealServer>> destinations;
     Stats stats;
+    Estimator est;
 
     bool is_fwmark() const noexcept { return key.fwmark != 0; }
     bool persistent() const noexcept { return (flags & kSvcPersistent) != 0; }

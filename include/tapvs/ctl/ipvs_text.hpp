@@ -18,33 +18,15 @@
 
 namespace tapvs::ctl {
 
-// The rate estimator's numbers (struct ip_vs_stats64: cps, inpps, outpps, inbps, outbps), which
-// `ipvsadm -L --rate` prints. The kernel estimates them every 2 s (ip_vs_est.c); tapvs leaves that
-// to whoever owns a clock. Without a RateSource, --rate prints zeros.
-struct RateEstimate {
-    std::uint64_t cps = 0;
-    std::uint64_t inpps = 0;
-    std::uint64_t outpps = 0;
-    std::uint64_t inbps = 0;
-    std::uint64_t outbps = 0;
-};
-class RateSource {
-public:
-    virtual ~RateSource() = default;
-    virtual RateEstimate service_rate(const core::VirtualService& svc) const = 0;
-    virtual RateEstimate dest_rate(const core::VirtualService& svc, const core::RealServer& dest) const = 0;
-};
-
 // libipvs.c ipvs_strerror(), keyed by the libipvs function the command calls (ipvs_func): ESRCH
 // is "No such service" for -E/-D/-Z/-L and "Service not defined" for -a/-e/-d; errors the table
 // does not name fall back to strerror() (e.g. ERANGE "Numerical result out of range").
 std::string ipvs_strerror(const Command& cmd, core::IpvsErr err);
 
-// `ipvsadm -L` in all its forms: plain, --stats, --rate, --thresholds, --persistent-conn,
+// `ipvsadm -L` in all its forms: plain, --stats, --rate (the core's estimator, core/estimator.hpp), --thresholds, --persistent-conn,
 // --tun-info, -c, --timeout, --daemon, --exact, --nosort, one service with -t/-u/-f. Returns
 // stdout; a -t/-u/-f service that does not exist gives "" (execute_ipvsadm reports the error).
-std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Timestamp now,
-                        const RateSource* rates = nullptr);
+std::string format_list(const core::Ipvs& ipvs, const cmd::List& list, core::Timestamp now);
 
 // `ipvsadm -S` (`-S -n`): the rules that rebuild the table (thresholds are not saved).
 std::string format_save(const core::Ipvs& ipvs, bool numeric);
@@ -62,14 +44,13 @@ std::string ipvsadm_version();
 // no daemon running (ESRCH, "No daemon is running", status 255). -R needs its input: it returns
 // status 255 with a note on stderr; run execute_ipvsadm_restore() with the lines instead.
 // Non-ipvsadm commands give status 255 and a note.
-Reply execute_ipvsadm(core::Ipvs& ipvs, const Command& cmd, core::Timestamp now, const IpvsadmContext& ctx = {},
-                      const RateSource* rates = nullptr);
+Reply execute_ipvsadm(core::Ipvs& ipvs, const Command& cmd, core::Timestamp now, const IpvsadmContext& ctx = {});
 
 // `ipvsadm -R` fed `input` (ipvsadm.c restore_table()): each line with words is parsed and run as
 // ipvsadm runs it; a kernel error or a popt error prints its message and the stream goes on; an
 // error that exits ipvsadm (fail(), tryhelp_exit(), -h, -v, a missing -L service, a nested -R)
 // ends it there with that status. Otherwise the status is that of the last line (0 or 255).
 Reply execute_ipvsadm_restore(core::Ipvs& ipvs, std::string_view input, core::Timestamp now,
-                              const IpvsadmContext& ctx = {}, const RateSource* rates = nullptr);
+                              const IpvsadmContext& ctx = {});
 
 }  // namespace tapvs::ctl
