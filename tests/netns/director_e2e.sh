@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
-# End-to-end LVS-NAT through `tapvs run` (root only; exit 77 = skipped).
+# End-to-end LVS-NAT or LVS-DR through `tapvs run` (root only; exit 77 = skipped).
 #
-#   client ns (192.168.1.50/24, gw .10) -- bridge C -- TAP eth0 [tapvs] TAP eth1 -- bridge S -- rs1 ns (172.16.10.100/16)
-#                                                                                            \- rs2 ns (172.16.10.212/16)
+#   client ns (192.168.1.50/24) -- bridge C -- TAP eth0 [tapvs] TAP eth1 -- bridge S -- rs1 ns (172.16.10.100/16)
+#                                                                                    \- rs2 ns (172.16.10.212/16)
+#   nat: the client's and the real servers' default routes point at the director (VIP .10, DIP .12).
+#   dr:  a router ns (192.168.1.1 on C, 172.16.0.1 on S) is the real servers' default route; each real
+#        server has the VIP on lo with arp_ignore=1 / arp_announce=2, so its replies go to the client
+#        through the router and never through the director.
 # The bridges, the TAPs and the bridge-side veth ends live in a namespace of their own, so the root
 # namespace (its iptables, bridge netfilter, interfaces) is never touched. Every name carries a random
 # suffix; the EXIT trap kills what it started (by pid) and deletes every namespace and device it made.
 #
 # Checks: HTTP requests alternate between the two real servers in rr order; a UDP datagram to a UDP
 # virtual service is answered by a real server; `tapvs replay` of the --record files makes the same
-# scheduling decisions as the live run. Prints HTTP requests/s through the director and frames/s.
-# Then a second director run (no recording: its state changes come through the control socket) is
-# driven by tapvsadm: `-L -n` and `--stats` show the connections the client made, `-e -w 0` quiesces
-# .212 (new requests all go to rs1), `-d` removes it, `-S -n | -R` round-trips; the socket is 0600
-# and removed on exit. tapvsadm is the binary next to TAPVS_BINARY.
+# scheduling decisions as the live run; for dr, the recording shows no reply passing the director and
+# an ARP request for the VIP on the servers' segment is answered by the director alone. Prints HTTP
+# requests/s through the director. Then a second director run (no recording: its state changes come
+# through the control socket) is driven by tapvsadm: `-L -n`, `-L -n -c` and `--stats` show the
+# connections the client made, `--rate` shows them once the estimator has ticked, `-e -w 0` quiesces
+# .212 (new requests all go to rs1), `-d` removes it, `-S -n | -R` round-trips; the socket is 0600 and
+# removed on exit. tapvsadm is the binary next to TAPVS_BINARY.
 #
-# usage: nat_e2e.sh TAPVS_BINARY [SOURCE_DIR]    (env: TAPVS_E2E_REQUESTS=200 timed requests, 0 = none)
+# usage: director_e2e.sh nat|dr TAPVS_BINARY [SOURCE_DIR]   (env: TAPVS_E2E_REQUESTS=200 timed requests, 0 = none)
 set -uo pipefail
 
-TAPVS=${1:?usage: nat_e2e.sh TAPVS_BINARY}
+MODE=${1:?usage: director_e2e.sh nat|dr TAPVS_BINARY}
+TAPVS=${2:?usage: director_e2e.sh nat|dr TAPVS_BINARY}
+case $MODE in
+  nat) FWD=-m ;;
+  dr) FWD=-g ;;
+  *) echo "FAIL: mode '$MODE' is not nat or dr"; exit 1 ;;
+esac
 N_TIMED=${TAPVS_E2E_REQUESTS:-200}
 
 [ "$(id -u)" = 0 ] || { echo "SKIP: needs root"; exit 77; }
@@ -30,13 +42,14 @@ for p in /usr/bin/python3 "$(command -v python3 2>/dev/null)"; do
 done
 [ -n "$PY" ] || { echo "SKIP: no python3 with http.server"; exit 77; }
 [ -x "$TAPVS" ] || { echo "FAIL: $TAPVS is not executable"; exit 1; }
+TAPVS=$(realpath "$TAPVS")
 TAPVSADM=$(dirname "$TAPVS")/tapvsadm
 [ -x "$TAPVSADM" ] || { echo "FAIL: $TAPVSADM is not executable"; exit 1; }
 
 S=$(head -c 3 /dev/urandom | od -An -tx1 | tr -d ' \n')   # 6 hex digits: names stay <= 15 chars
-NS_B=tvb$S NS_C=tvc$S NS_1=tvr1$S NS_2=tvr2$S
+NS_B=tvb$S NS_C=tvc$S NS_1=tvr1$S NS_2=tvr2$S NS_R=tvrt$S
 BR_C=tvbc$S BR_S=tvbs$S TAP0=tvt0$S TAP1=tvt1$S
-WORK=$(mktemp -d /tmp/tapvs-nat-e2e.XXXXXX)
+WORK=$(mktemp -d /tmp/tapvs-$MODE-e2e.XXXXXX)
 PIDS=()
 NSES=()
 fail=0
@@ -61,7 +74,9 @@ die() { echo "FAIL: $*"; [ -f "$WORK/director.err" ] && { echo "--- director std
 in_ns() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 # --- namespaces: IPv6 off before any interface exists (no DAD noise on the bridges) ---
-for ns in "$NS_B" "$NS_C" "$NS_1" "$NS_2"; do
+ALL_NS=("$NS_B" "$NS_C" "$NS_1" "$NS_2")
+[ "$MODE" = dr ] && ALL_NS+=("$NS_R")
+for ns in "${ALL_NS[@]}"; do
   ip netns add "$ns" || die "ip netns add $ns"
   NSES+=("$ns")
   in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 >/dev/null
@@ -80,20 +95,38 @@ ip -n "$NS_B" tuntap add dev "$TAP1" mode tap || die "tuntap $TAP1"
 ip -n "$NS_B" link set "$TAP0" master "$BR_C" up
 ip -n "$NS_B" link set "$TAP1" master "$BR_S" up
 
-# veth: bridge end in NS_B, eth0 in the host namespace.
-host() {  # ns bridge veth-name addr/len gateway
-  local ns=$1 br=$2 v=$3 addr=$4 gw=$5
-  ip -n "$NS_B" link add "$v" type veth peer name eth0 netns "$ns" || die "veth $v"
+# veth: bridge end in NS_B, IFNAME (eth0) in the host's namespace.
+link() {  # ns bridge veth-name addr/len [ifname]
+  local ns=$1 br=$2 v=$3 addr=$4 ifname=${5:-eth0}
+  ip -n "$NS_B" link add "$v" type veth peer name "$ifname" netns "$ns" || die "veth $v"
   ip -n "$NS_B" link set "$v" master "$br" up
-  ip -n "$ns" addr add "$addr" dev eth0
-  ip -n "$ns" link set eth0 up
-  ip -n "$ns" route add default via "$gw"
+  ip -n "$ns" addr add "$addr" dev "$ifname"
+  ip -n "$ns" link set "$ifname" up
 }
-host "$NS_C" "$BR_C" tvvc$S 192.168.1.50/24 192.168.1.10
-host "$NS_1" "$BR_S" tvv1$S 172.16.10.100/16 172.16.10.12
-host "$NS_2" "$BR_S" tvv2$S 172.16.10.212/16 172.16.10.12
+if [ "$MODE" = nat ]; then CLIENT_GW=192.168.1.10 RS_GW=172.16.10.12; else CLIENT_GW=192.168.1.1 RS_GW=172.16.0.1; fi
+link "$NS_C" "$BR_C" tvvc$S 192.168.1.50/24
+ip -n "$NS_C" route add default via $CLIENT_GW
+for i in 1 2; do
+  ns_var=NS_$i
+  [ $i = 1 ] && rip=172.16.10.100 || rip=172.16.10.212
+  link "${!ns_var}" "$BR_S" tvv$i$S $rip/16
+  ip -n "${!ns_var}" route add default via $RS_GW
+  if [ "$MODE" = dr ]; then
+    # the guide's DR real server: the VIP on lo, and no ARP answers or announcements for it on eth0
+    in_ns "${!ns_var}" sysctl -qw net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_ignore=1 \
+      net.ipv4.conf.all.arp_announce=2 net.ipv4.conf.eth0.arp_announce=2 >/dev/null || die "arp sysctls"
+    ip -n "${!ns_var}" addr add 192.168.1.10/32 dev lo || die "VIP on lo"
+  fi
+done
+if [ "$MODE" = dr ]; then
+  link "$NS_R" "$BR_C" tvvq$S 192.168.1.1/24 eth0
+  link "$NS_R" "$BR_S" tvvr$S 172.16.0.1/16 eth1
+  in_ns "$NS_R" sysctl -qw net.ipv4.ip_forward=1 >/dev/null
+fi
 
-# --- real servers: HTTP on :80 and UDP on :5300, each naming itself ---
+# --- real servers: HTTP on :80 and UDP on :5300, each naming itself (UDP bound to the address the
+# client sent to, so the reply's source is the VIP in DR too) ---
+[ "$MODE" = nat ] && UDP_BIND=0.0.0.0 || UDP_BIND=192.168.1.10
 for i in 1 2; do
   ns_var=NS_$i
   mkdir -p "$WORK/www$i"
@@ -103,30 +136,31 @@ for i in 1 2; do
   ip netns exec "${!ns_var}" "$PY" -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-s.bind(("0.0.0.0", 5300))
+s.bind((sys.argv[2], 5300))
 while True:
     data, peer = s.recvfrom(2048)
     s.sendto(sys.argv[1].encode() + b" " + data, peer)
-' "rs$i" >"$WORK/udp$i.log" 2>&1 &
+' "rs$i" "$UDP_BIND" >"$WORK/udp$i.log" 2>&1 &
   PIDS+=($!)
 done
 
-# --- the director: the guide's NAT config, no static neighbours (ARP must work), MACs of its own ---
-cat >"$WORK/director.conf" <<CONF
-ip link set dev eth0 address 02:00:00:00:01:00
-ip link set dev eth1 address 02:00:00:00:01:01
-ifconfig eth0 192.168.1.10 netmask 255.255.255.0 up
-ifconfig eth1 172.16.10.12 netmask 255.255.0.0 up
-echo 1 > /proc/sys/net/ipv4/ip_forward
-ipvsadm -A -t 192.168.1.10:80 -s rr
-ipvsadm -a -t 192.168.1.10:80 -r 172.16.10.100:80 -m
-ipvsadm -a -t 192.168.1.10:80 -r 172.16.10.212:80 -m
-ipvsadm -A -u 192.168.1.10:5300 -s rr
-ipvsadm -a -u 192.168.1.10:5300 -r 172.16.10.100:5300 -m
-ipvsadm -a -u 192.168.1.10:5300 -r 172.16.10.212:5300 -m
-CONF
+# --- the director: the guide's config, no static neighbours (ARP must work), MACs of its own.
+# NAT needs ip_forward for the replies; DR never forwards (IPVS takes the packets at LOCAL_IN). ---
+{
+  echo "ip link set dev eth0 address 02:00:00:00:01:00"
+  echo "ip link set dev eth1 address 02:00:00:00:01:01"
+  echo "ifconfig eth0 192.168.1.10 netmask 255.255.255.0 up"
+  echo "ifconfig eth1 172.16.10.12 netmask 255.255.0.0 up"
+  [ "$MODE" = nat ] && echo "echo 1 > /proc/sys/net/ipv4/ip_forward"
+  echo "ipvsadm -A -t 192.168.1.10:80 -s rr"
+  echo "ipvsadm -a -t 192.168.1.10:80 -r 172.16.10.100:80 $FWD"
+  echo "ipvsadm -a -t 192.168.1.10:80 -r 172.16.10.212:80 $FWD"
+  echo "ipvsadm -A -u 192.168.1.10:5300 -s rr"
+  echo "ipvsadm -a -u 192.168.1.10:5300 -r 172.16.10.100:5300 $FWD"
+  echo "ipvsadm -a -u 192.168.1.10:5300 -r 172.16.10.212:5300 $FWD"
+} >"$WORK/director.conf"
 ip netns exec "$NS_B" "$TAPVS" run --config "$WORK/director.conf" --port eth0="$TAP0" --port eth1="$TAP1" \
-  --record "$WORK/rec" >"$WORK/director.out" 2>"$WORK/director.err" &
+  --record "$WORK/rec" --socket "$WORK/ctl1/tapvs.sock" >"$WORK/director.out" 2>"$WORK/director.err" &
 DIRECTOR=$!
 PIDS+=($DIRECTOR)
 
@@ -175,6 +209,36 @@ client_rc=$?
 cat "$WORK/client.out"
 [ $client_rc = 0 ] || { cat "$WORK/client.err"; die "client failed"; }
 
+if [ "$MODE" = dr ]; then
+  # The ARP for the VIP on the real servers' segment: only the director answers (its eth1 MAC);
+  # a real server with arp_ignore=0 would answer too (the guide's "ARP problem").
+  arp_macs=$(ip netns exec "$NS_R" "$PY" - <<'PYEOF'
+import socket, struct, time
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))
+s.bind(("eth1", 0))
+mac = s.getsockname()[4]
+vip = socket.inet_aton("192.168.1.10")
+req = b"\xff" * 6 + mac + b"\x08\x06" + struct.pack("!HHBBH6s4s6s4s", 1, 0x0800, 6, 4, 1, mac,
+                                                    socket.inet_aton("172.16.0.1"), b"\0" * 6, vip)
+s.settimeout(0.1)
+seen = set()
+for _ in range(2):
+    s.send(req)
+    end = time.monotonic() + 0.75
+    while time.monotonic() < end:
+        try:
+            f = s.recv(2048)
+        except socket.timeout:
+            continue
+        if len(f) >= 42 and f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x02" and f[28:32] == vip:
+            seen.add(f[22:28].hex(":"))
+print(" ".join(sorted(seen)))
+PYEOF
+)
+  [ "$arp_macs" = "02:00:00:00:01:01" ] && echo "dr: ARP for the VIP answered by the director alone ($arp_macs)" ||
+    { echo "FAIL: ARP for the VIP on the servers' segment answered by '$arp_macs', want only 02:00:00:00:01:01"; fail=1; }
+fi
+
 # --- stop the director (SIGTERM: it prints its counters and flushes the recording) ---
 kill -TERM "$DIRECTOR"
 for _ in $(seq 50); do kill -0 "$DIRECTOR" 2>/dev/null || break; sleep 0.1; done
@@ -200,6 +264,18 @@ if ! diff <(decisions "$WORK/rec/trace.jsonl") <(decisions "$WORK/replayed/trace
   echo "FAIL: replay of the recording decided differently:"; head -n 20 "$WORK/decisions.diff"; fail=1
 else
   echo "replay of the recording: the same $live_n schedule decisions"
+fi
+
+if [ "$MODE" = dr ]; then
+  # Replies bypass the director: it sent no TCP/UDP to the client side and received none from a VIP.
+  through=$(grep -c -E '"event":"tx","port":"eth0",.*"proto":"(TCP|UDP)"' "$WORK/rec/trace.jsonl")
+  back=$(grep -c -E '"event":"rx","port":"eth1",.*"proto":"(TCP|UDP)","src":"192\.168\.1\.10:' "$WORK/rec/trace.jsonl")
+  sent=$(grep -c -E '"event":"tx","port":"eth1",.*"proto":"TCP","src":"192\.168\.1\.50:' "$WORK/rec/trace.jsonl")
+  if [ "$through" = 0 ] && [ "$back" = 0 ] && [ "$sent" -gt 0 ]; then
+    echo "dr: $sent client segments forwarded by MAC; no reply passed the director"
+  else
+    echo "FAIL: dr replies: director sent $through TCP/UDP frames to the client side, saw $back from the VIP (forwarded $sent)"; fail=1
+  fi
 fi
 
 # --- a second run, driven by tapvsadm over the control socket ---
@@ -229,10 +305,21 @@ PYEOF
 dest_cols() { awk -v svc="$1" '$1 != "->" { on = ($1 == "TCP" || $1 == "UDP") && $1 " " $2 == svc } on && $1 == "->" { $1 = ""; print substr($0, 2) }'; }
 h=$(get 6)
 [ "$h" = "rs2 rs1 rs2 rs1 rs2 rs1" ] || { echo "FAIL: second run HTTP '$h', want rr"; fail=1; }
+# --rate: the estimator samples every 2 s; one tick after the burst the service shows it. The
+# director sees replies only in NAT (OutPPS 0 for DR, whose replies bypass it).
+sleep 2.1
+"$TAPVSADM" -L -n --rate >"$WORK/rate.txt"; echo "--- tapvsadm -L -n --rate:"; cat "$WORK/rate.txt"
+read -r cps inpps outpps < <(awk '$1 == "TCP" && $2 == "192.168.1.10:80" { print $3, $4, $5 }' "$WORK/rate.txt")
+if [ "$MODE" = nat ]; then out_ok=$([ "${outpps:-0}" -ge 1 ] && echo 1); else out_ok=$([ "${outpps:-x}" = 0 ] && echo 1); fi
+[ "${cps:-0}" -ge 1 ] && [ "${inpps:-0}" -ge 1 ] && [ -n "$out_ok" ] ||
+  { echo "FAIL: --rate CPS '$cps' InPPS '$inpps' OutPPS '$outpps' after 6 connections"; fail=1; }
 "$TAPVSADM" -L -n >"$WORK/l1.txt"; echo "--- tapvsadm -L -n:"; cat "$WORK/l1.txt"
 # each dest had 3 connections; all are closed or closing (none ESTABLISHED): ActiveConn + InActConn = 3
 got=$(dest_cols "TCP 192.168.1.10:80" <"$WORK/l1.txt" | awk '{ print $1, $4 + $5 }' | sort | tr '\n' ' ')
 [ "$got" = "172.16.10.100:80 3 172.16.10.212:80 3 " ] || { echo "FAIL: -L -n connections per dest '$got', want 3 each"; fail=1; }
+"$TAPVSADM" -L -n -c >"$WORK/lc.txt"; echo "--- tapvsadm -L -n -c:"; cat "$WORK/lc.txt"
+got=$(awk '$1 == "TCP" && $5 == "192.168.1.10:80" { print $6 }' "$WORK/lc.txt" | sort | uniq -c | awk '{ print $2, $1 }' | tr '\n' ' ')
+[ "$got" = "172.16.10.100:80 3 172.16.10.212:80 3 " ] || { echo "FAIL: -L -n -c entries per dest '$got', want 3 each"; fail=1; }
 "$TAPVSADM" -L -n --stats >"$WORK/l2.txt"; echo "--- tapvsadm -L -n --stats:"; cat "$WORK/l2.txt"
 got=$(awk '$1 == "TCP" && $2 == "192.168.1.10:80" { print $3 }' "$WORK/l2.txt")
 [ "$got" = 6 ] || { echo "FAIL: --stats service Conns '$got', want 6"; fail=1; }
@@ -278,7 +365,7 @@ for _ in $(seq 50); do kill -0 "$DIRECTOR2" 2>/dev/null || break; sleep 0.1; don
 wait "$DIRECTOR2"; drc=$?
 [ $drc = 0 ] || { echo "FAIL: second tapvs run exited $drc on SIGTERM"; fail=1; }
 [ -e "$SOCK" ] && { echo "FAIL: $SOCK left behind"; fail=1; }
-[ $fail = 0 ] && echo "tapvsadm over the control socket: -L -n, --stats, host lines, -e -w 0, -d, -S | -R as expected"
+[ $fail = 0 ] && echo "tapvsadm over the control socket: -L -n, -c, --stats, --rate, host lines, -e -w 0, -d, -S | -R as expected"
 
 # --- numbers ---
 if [ "$N_TIMED" != 0 ]; then
@@ -288,4 +375,4 @@ if [ "$N_TIMED" != 0 ]; then
 fi
 
 [ $fail = 0 ] || die "see above"
-echo "PASS: nat_e2e"
+echo "PASS: ${MODE}_e2e"
