@@ -17,16 +17,25 @@ const TcpFlags* tcp_flags_of(const net::ParsedFrame& pf, net::ConstBytes frame, 
     out = TcpFlags{th.syn(), th.ack(), th.fin(), th.rst()};
     return &out;
 }
+
+// The IP length the MTU check sees: a GSO frame's segments (skb_gso_validate_network_len), else the packet.
+std::size_t wire_l3_len(const net::ParsedFrame& pf, net::ConstBytes frame, const net::Offload& off) noexcept {
+    if (!off.gso() || !pf.is_tcp()) return pf.l3_len;
+    const std::size_t headers = pf.l4_off - pf.l3_off + pf.tcp(frame).header_len();
+    return std::min<std::size_t>(pf.l3_len, headers + off.gso_size);
+}
 }  // namespace
 
 Engine::Engine(EngineConfig cfg) : cfg_(cfg), ipvs_(cfg.ipvs) {
     scratch_.resize(net::kFrameHeadroom + 14 + 576 + 64);
+    segments_.resize(std::size_t{65536} + 64);
 }
 
 Engine::~Engine() = default;
 
 void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out) {
     Impl x{*this, out, now};
+    x.rx_csum_partial = frame.offload.needs_csum;
     const Timestamp due = next_timer();
     if (due != Timestamp{} && due <= now) expire(now, out);
     if (in >= stats_.ports.size()) stats_.ports.resize(std::size_t{in} + 1);
@@ -163,7 +172,8 @@ void Engine::Impl::local_in(PortId in, net::FrameBuf& buf, const net::ParsedFram
 // The host's own stack has no sockets: after checking the checksum (tcp_v4_rcv / __udp4_lib_rcv)
 // it answers TCP with a reset and UDP with a port unreachable.
 void Engine::Impl::no_socket(PortId in, net::ConstBytes frame, const net::ParsedFrame& pf, DropReason reason) {
-    if (!net::l4_checksum_ok(pf, frame))
+    // A partial checksum is not checked: the sender's own kernel vouches for it (CHECKSUM_PARTIAL).
+    if (!rx_csum_partial && !net::l4_checksum_ok(pf, frame))
         return drop(in, frame, pf.is_tcp() ? DropReason::tcp_bad_checksum : DropReason::udp_bad_checksum);
     if (pf.is_tcp()) tcp_reset(frame, pf);
     else icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpPortUnreach);
@@ -213,7 +223,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     iph.decrease_ttl();
     const std::size_t mtu = static_cast<std::size_t>(host.port(out_port).mtu) - fwd.overhead();
-    if (pf.l3_len > mtu) {
+    if (wire_l3_len(pf, frame, buf.offload) > mtu) {
         // ensure_mtu_is_adequate(): DF set -> frag-needed with the MTU (the tunnel's with pmtu_disc;
         // without it the outer header may be fragmented). tapvs does not fragment: too big is dropped.
         const bool tunnel_nopmtu = fwd.overhead() != 0 && ipvs.sysctl().pmtu_disc == 0;
@@ -223,6 +233,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     XmitInfo xi;
     xi.pmtu_disc = ipvs.sysctl().pmtu_disc != 0;
+    xi.csum = buf.offload.needs_csum ? net::CsumMode::partial : net::CsumMode::full;
     if (fwd.overhead() != 0) {
         xi.outer_src = host.source_for(out_port, c.daddr);
         xi.ip_id = next_ip_id();
@@ -306,7 +317,7 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         return drop(in, frame, DropReason::ttl_exceeded);
     }
     const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu);
-    if (pf.l3_len > mtu) {
+    if (wire_l3_len(pf, frame, buf.offload) > mtu) {
         // Too big: with DF an ICMP frag-needed; without it the kernel would fragment, which tapvs
         // does not do (README: not built).
         if (iph.df()) icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));
@@ -322,7 +333,9 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
             TcpFlags flags;
             const TcpFlags* tcp = tcp_flags_of(pf, frame, flags);
             const Connection& c = ipvs.conns().at(conn);  // one-packet entries are never hashed
-            forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, XmitInfo{});
+            XmitInfo xi;
+            xi.csum = buf.offload.needs_csum ? net::CsumMode::partial : net::CsumMode::full;
+            forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, xi);
             ipvs.conn_packet(conn, true, tcp, pf.l3_len, now);
         }
     } else if (pf.is_icmp() && pf.icmp_inner.present && pf.icmp_inner.l4_parsed) {

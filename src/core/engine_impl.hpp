@@ -14,6 +14,7 @@ struct Engine::Impl {
     Engine& e;
     PacketSink& out;
     Timestamp now;
+    bool rx_csum_partial = false;  // the frame being handled came with a partial checksum
 
     // ---- engine.cpp ----
     void receive(PortId in, net::FrameBuf& buf);
@@ -33,6 +34,12 @@ struct Engine::Impl {
     // The same to a known link-layer address: the Ethernet header in front of `ip`, then out.
     void emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& buf, net::Bytes ip);
     void emit(PortId port, net::ConstBytes frame);
+    // A frame in `buf` that may carry offloads: as it is to a sink that takes them (not IP-in-IP:
+    // virtio has no GSO type for it), else completed or cut into segments first.
+    void emit_frame(PortId port, net::FrameBuf& buf);
+    // The frames a GSO frame stands for (or the frame itself, its checksum completed) to `f`.
+    template <class F>
+    void for_each_wire_frame(PortId port, net::FrameBuf& buf, F&& f);
     void arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src);
     void neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAddr& mac, bool create);
     void neigh_timers();

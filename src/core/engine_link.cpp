@@ -63,7 +63,43 @@ void Engine::Impl::emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& 
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
         return drop(port, ip, DropReason::no_headroom);
     write_eth(buf.data(), dst, std::as_const(e.host_).port(port).mac, net::kEtherTypeIpv4);
-    emit(port, buf.bytes());
+    emit_frame(port, buf);
+}
+
+namespace {
+template <class F>
+struct SegmentTo final : net::SegmentSink {
+    F& f;
+    explicit SegmentTo(F& fn) : f(fn) {}
+    void segment(net::Bytes frame) override { f(net::ConstBytes{frame}); }
+};
+}  // namespace
+
+template <class F>
+void Engine::Impl::for_each_wire_frame(PortId port, net::FrameBuf& buf, F&& f) {
+    if (buf.offload.gso()) {
+        SegmentTo<F> sink{f};
+        if (net::segment_tcp4(buf.bytes(), buf.offload, net::Bytes{e.segments_}, sink) == 0)
+            drop(port, buf.bytes(), DropReason::offload_unsupported);
+        return;
+    }
+    if (!net::complete_checksum(buf.bytes(), buf.offload)) return drop(port, buf.bytes(), DropReason::offload_unsupported);
+    f(net::ConstBytes{buf.bytes()});
+}
+
+void Engine::Impl::emit_frame(PortId port, net::FrameBuf& buf) {
+    if (!buf.offload.any()) return emit(port, buf.bytes());
+    const bool tunnelled = buf.size() > kEth + 9 && buf.data()[kEth + 9] == net::kIpProtoIpip;
+    if (out.takes_offloads() && !tunnelled) {
+        const net::ConstBytes frame = buf.bytes();
+        if (port >= e.stats_.ports.size()) e.stats_.ports.resize(std::size_t{port} + 1);
+        auto& pc = e.stats_.ports[port];
+        ++pc.tx_frames;
+        pc.tx_bytes += frame.size();
+        if (e.observer_) e.observer_->on_tx(port, frame, now);
+        return out.emit_offloaded(port, frame, buf.offload, now);
+    }
+    for_each_wire_frame(port, buf, [&](net::ConstBytes seg) { emit(port, seg); });
 }
 
 void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
@@ -75,11 +111,15 @@ void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& bu
     // Unresolved: queue the packet (with room for its link header) and ask, unless already asking.
     if (!n) n = &host.neighbour_create(port, nexthop);
     const bool asking = n->state == NeighState::incomplete && n->probes > 0;
-    std::vector<std::uint8_t> pkt(kEth + ip.size());
-    write_eth(pkt.data(), net::MacAddr{}, p.mac, net::kEtherTypeIpv4);  // a frame, so it can be parsed again
-    std::memcpy(pkt.data() + kEth, ip.data(), ip.size());
-    n->queued_bytes += pkt.size();
-    n->queue.push_back(std::move(pkt));
+    // Queued as wire frames (a frame, so it can be parsed again; a GSO frame as its segments).
+    const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
+    if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
+        return drop(port, ip, DropReason::no_headroom);
+    write_eth(buf.data(), net::MacAddr{}, p.mac, net::kEtherTypeIpv4);
+    for_each_wire_frame(port, buf, [&](net::ConstBytes f) {
+        n->queued_bytes += f.size();
+        n->queue.emplace_back(f.begin(), f.end());
+    });
     while (n->queued_bytes > e.cfg_.neigh_queue_bytes && !n->queue.empty()) {  // drop the oldest
         n->queued_bytes -= n->queue.front().size();
         drop(port, net::ConstBytes{n->queue.front()}.subspan(kEth), DropReason::neigh_queue_full);

@@ -46,6 +46,7 @@ const char* drop_reason_name(DropReason r) noexcept {
         case DropReason::ipvs_dest_unavailable: return "ipvs_dest_unavailable";
         case DropReason::ipvs_ftpdata_port: return "ipvs_ftpdata_port";
         case DropReason::ipvs_port_zero: return "ipvs_port_zero";
+        case DropReason::offload_unsupported: return "offload_unsupported";
         case DropReason::count_: break;
     }
     return "?";
@@ -95,6 +96,7 @@ const char* drop_reason_text(DropReason r) noexcept {
         case DropReason::ipvs_dest_unavailable: return "IPVS: the connection's real server was removed";
         case DropReason::ipvs_ftpdata_port: return "IPVS: client port 20 (FTP data) is never scheduled";
         case DropReason::ipvs_port_zero: return "IPVS: port-zero service is not persistent";
+        case DropReason::offload_unsupported: return "GSO frame tapvs cannot cut into segments (only TCP over IPv4)";
         case DropReason::count_: break;
     }
     return "?";

@@ -18,13 +18,20 @@ namespace tapvs::test {
 struct Sent {
     core::PortId port;
     std::vector<std::uint8_t> frame;
+    net::Offload offload{};  // what a sink that takes offloads was handed with the frame
 };
 
+// Keeps what the engine sends. With `offloads` it is a sink like a TAP with a virtio header.
 class CaptureSink final : public core::PacketSink {
 public:
     std::vector<Sent> sent;
+    bool offloads = false;
     void emit(core::PortId out, net::ConstBytes frame, core::Timestamp) override {
         sent.push_back(Sent{out, std::vector<std::uint8_t>(frame.begin(), frame.end())});
+    }
+    bool takes_offloads() const noexcept override { return offloads; }
+    void emit_offloaded(core::PortId out, net::ConstBytes frame, const net::Offload& off, core::Timestamp) override {
+        sent.push_back(Sent{out, std::vector<std::uint8_t>(frame.begin(), frame.end()), off});
     }
 };
 
@@ -95,10 +102,12 @@ public:
     }
 
     // Feeds one frame (with headroom, as the TAP and pcap readers give it) and returns what came out.
-    std::vector<Sent> feed(core::PortId in, const std::vector<std::uint8_t>& frame) {
+    // `off`: the offload state a TAP's virtio header would give it.
+    std::vector<Sent> feed(core::PortId in, const std::vector<std::uint8_t>& frame, const net::Offload& off = {}) {
         storage_.assign(net::kFrameHeadroom + frame.size() + 64, 0);
         std::copy(frame.begin(), frame.end(), storage_.begin() + net::kFrameHeadroom);
         net::FrameBuf buf{net::Bytes{storage_}, net::kFrameHeadroom, frame.size()};
+        buf.offload = off;
         sink.sent.clear();
         engine.handle(in, buf, now, sink);
         return sink.sent;

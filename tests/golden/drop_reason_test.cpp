@@ -21,6 +21,7 @@ struct Row {
     bool from_eth1 = false;
     std::size_t answers = 0;  // frames the director sends back (ICMP error, reset)
     bool no_headroom = false; // hand the frame over with no room in front of it
+    net::Offload offload{};   // the frame's virtio offload state (the sink takes none)
 };
 
 FrameBuilder to_vip() { return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kVip); }
@@ -116,6 +117,13 @@ const std::vector<Row>& rows() {
              d.real_server(Guide::kRip1, FwdMethod::tunnel);
          },
          [] { return syn(); }, false, 0, true},
+        {"a UDP GSO frame, which tapvs cannot cut into segments for a sink without offloads",
+         DropReason::offload_unsupported, [](Director& d) {
+             d.service("rr", core::Proto::udp, 5300);
+             d.real_server(Guide::kRip1, FwdMethod::masq, 5300, 1, core::Proto::udp, 5300);
+         },
+         [] { return to_vip().udp(40000, 5300).payload_size(1000).build(); }, false, 0, false,
+         net::Offload{true, 34, 6, net::kGsoUdp, 600, 42}},
     };
     return table;
 }
@@ -133,7 +141,7 @@ TEST_CASE("drops: each engine reason is counted once for the frame that causes i
             std::vector<Sent> out;
             auto frame = row.frame();
             if (row.no_headroom) out = d.feed_without_headroom(d.eth0, frame);
-            else if (!frame.empty()) out = d.feed(row.from_eth1 ? d.eth1 : d.eth0, frame);
+            else if (!frame.empty()) out = d.feed(row.from_eth1 ? d.eth1 : d.eth0, frame, row.offload);
             else out = d.advance(1);  // the reason comes from a timer
             const auto& after = d.engine.stats().drops;
             for (std::size_t r = 0; r < net::kDropReasonCount; ++r) {

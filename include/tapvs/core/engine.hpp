@@ -21,6 +21,14 @@ public:
     virtual ~PacketSink() = default;
     // A frame out of port `out`, at `when`: the time of the frame or timer that caused it.
     virtual void emit(PortId out, net::ConstBytes frame, Timestamp when) = 0;
+    // A sink that writes virtio headers (a TAP opened with IFF_VNET_HDR) takes a frame with its
+    // offloads (partial checksum, GSO) as it is. For any other sink the engine completes the
+    // checksum and cuts GSO frames into segments first, so emit() only ever sees wire frames.
+    virtual bool takes_offloads() const noexcept { return false; }
+    virtual void emit_offloaded(PortId out, net::ConstBytes frame, const net::Offload& off, Timestamp when) {
+        (void)off;
+        emit(out, frame, when);
+    }
 };
 
 // Events for traces and logs (all optional). Also receives IPVS's events (IpvsObserver).
@@ -65,7 +73,10 @@ public:
     Engine& operator=(const Engine&) = delete;
 
     // One frame received on `in` at `now`. `frame` must have net::kFrameHeadroom bytes of headroom
-    // (TUN prepends a header in place); it is rewritten in place and may be emitted.
+    // (TUN prepends a header in place); it is rewritten in place and may be emitted. Its offload
+    // state (a TAP's virtio header) is honoured: NAT updates a partial checksum as partial, the MTU
+    // check of a GSO frame is on its segments, and what goes out keeps the offload where the sink
+    // takes it, else leaves as wire frames.
     void handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out);
     // Timers due at or before `now`: ARP retransmissions and failures, IPVS connection expiry.
     void expire(Timestamp now, PacketSink& out);
@@ -93,6 +104,7 @@ private:
     EngineStats stats_;
     EngineObserver* observer_ = nullptr;
     std::vector<std::uint8_t> scratch_;  // frames the engine originates (ICMP errors), preallocated
+    std::vector<std::uint8_t> segments_;  // one segment of a GSO frame being cut up, preallocated
     std::uint16_t ip_id_ = 0;            // id of headers the engine makes (ICMP, RST, TUN outer)
     Timestamp next_neigh_timer_{};       // earliest ARP retransmission or failure (default: none)
 };

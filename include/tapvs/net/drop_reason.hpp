@@ -60,6 +60,7 @@ enum class DropReason : std::uint8_t {
     ipvs_dest_unavailable,
     ipvs_ftpdata_port,
     ipvs_port_zero,
+    offload_unsupported,
     count_
 };
 

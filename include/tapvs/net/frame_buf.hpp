@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "tapvs/net/bytes.hpp"
+#include "tapvs/net/offload.hpp"
 
 namespace tapvs::net {
 
@@ -15,6 +16,12 @@ namespace tapvs::net {
 inline constexpr std::size_t kFrameHeadroom = 64;
 
 class FrameBuf {
+public:
+    // What a TAP with a virtio header said about the frame (none for frames from captures and
+    // frames tapvs makes). Its offsets follow the frame's start through adjust_front().
+    Offload offload;
+
+private:
     std::uint8_t* base_ = nullptr;
     std::size_t cap_ = 0;
     std::size_t off_ = 0;
@@ -41,6 +48,7 @@ public:
         if (delta > 0 && static_cast<std::size_t>(delta) > len_) return false;
         off_ = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(off_) + delta);
         len_ = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(len_) - delta);
+        offload.shift(delta);
         return true;
     }
     // Sets the length (e.g. to cut Ethernet padding). False when beyond the storage.

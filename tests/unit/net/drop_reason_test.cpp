@@ -34,12 +34,12 @@ TEST_CASE("drop_reason: the list holds the reasons the engine and parser agreed 
           "icmp_inner_malformed", "ipip_inner_malformed", "mac_not_ours", "port_down", "arp_not_for_us",
           "martian_source", "ip_forward_disabled", "no_route", "ttl_exceeded", "neigh_unresolved",
           "neigh_queue_full", "no_headroom", "frag_needed", "local_no_socket", "icmp_unhandled", "protocol_unsupported",
-          "ipvs_no_dest", "ipvs_not_syn", "ipvs_dest_unavailable", "ipvs_ftpdata_port", "ipvs_port_zero",
+          "ipvs_no_dest", "ipvs_not_syn", "ipvs_dest_unavailable", "ipvs_ftpdata_port", "ipvs_port_zero", "offload_unsupported",
           "ipv4_bad_options"}) {
         INFO(n);
         CHECK(drop_reason_from_name(n).has_value());
     }
-    CHECK(kDropReasonCount == 42);
+    CHECK(kDropReasonCount == 43);
 }
 
 TEST_CASE("drop_reason: parse reasons come first, out-of-range values print as ?", "[net][drop_reason]") {
