@@ -43,6 +43,9 @@ void add_run_command(CLI::App& app) {
     run->add_option("--seed", args->opts.seed, "Seed of the twos scheduler's generator")->default_val(1);
     run->add_option("--socket", args->opts.socket,
                     "The control socket tapvsadm talks to (default: $TAPVS_SOCKET, else /run/tapvs/tapvs.sock)");
+    run->add_flag("--no-offloads", args->opts.no_offloads,
+                  "Open the TAPs without a virtio header: the kernel completes checksums and cuts TCP into "
+                  "MTU-sized frames before tapvs reads them (always so with --record)");
     run->add_flag("-v,--verbose", args->opts.verbose, "One line per frame, ARP event and connection on stderr");
     run->callback([args] {
         for (const auto& a : args->ports) {

@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 #include <sys/resource.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "tapvs/core/engine.hpp"
@@ -32,6 +33,7 @@
 #include "tapvs/io/tap.hpp"
 #include "tapvs/io/trace.hpp"
 #include "tapvs/net/frame_buf.hpp"
+#include "tapvs/net/offload.hpp"
 
 namespace tapvs::io {
 
@@ -40,8 +42,8 @@ namespace {
 namespace asio = boost::asio;
 using core::Timestamp;
 
-// Room for one frame read from a TAP without offloads: MTU + Ethernet header; 64 KiB covers any MTU.
-constexpr std::size_t kMaxFrame = 65536;
+// Room for one frame read from a TAP: a GSO frame is up to 64 KiB of IPv4 plus its link header.
+constexpr std::size_t kMaxFrame = 65536 + 64;
 // Frames read per readiness event before the loop looks at the other ports and the timer.
 constexpr int kReadBatch = 64;
 
@@ -60,6 +62,7 @@ struct LivePort {
     std::string name;      // the engine's port name (eth0)
     std::string tap_name;  // the TAP device's name
     int fd = -1;
+    bool vnet = false;     // reads and writes start with a struct virtio_net_hdr
     std::unique_ptr<asio::posix::stream_descriptor> sd;
     std::vector<std::uint8_t> buf;
     std::unique_ptr<PcapWriter> sent_pcap, received_pcap;
@@ -74,11 +77,25 @@ public:
     std::vector<LivePort*> by_id;  // indexed by PortId; nullptr for ports without a TAP (lo)
     std::ostream* log = nullptr;
 
+    bool offloads = false;  // every port has a virtio header
+
     void emit(core::PortId port, net::ConstBytes frame, Timestamp when) override {
+        write(port, frame, net::Offload{}, when);
+    }
+    bool takes_offloads() const noexcept override { return offloads; }
+    void emit_offloaded(core::PortId port, net::ConstBytes frame, const net::Offload& off, Timestamp when) override {
+        write(port, frame, off, when);
+    }
+
+private:
+    void write(core::PortId port, net::ConstBytes frame, const net::Offload& off, Timestamp when) {
         if (port >= by_id.size() || !by_id[port]) return;
         LivePort& p = *by_id[port];
         if (p.sent_pcap) p.sent_pcap->write(when, frame);
-        const ssize_t n = ::write(p.fd, frame.data(), frame.size());
+        std::uint8_t hdr[net::kVnetHdrLen];
+        net::write_vnet_hdr(hdr, off);
+        iovec iov[2] = {{hdr, sizeof hdr}, {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
+        const ssize_t n = p.vnet ? ::writev(p.fd, iov, 2) : ::write(p.fd, frame.data(), frame.size());
         if (n < 0) {
             const int e = errno;
             ++p.tx_dropped;
@@ -299,6 +316,8 @@ private:
             engine_.host().port_id(port);  // a port the configuration did not name still gets its TAP
         }
         const auto& hp = engine_.host().ports();
+        const bool offloads = !opts_.no_offloads && opts_.record_dir.empty();
+        bool all_vnet = true;
         sink_.by_id.assign(hp.size(), nullptr);
         sink_.log = &err_;
         for (std::size_t i = 0; i < hp.size(); ++i) {
@@ -307,20 +326,24 @@ private:
             p->id = static_cast<core::PortId>(i);
             p->name = hp[i].name;
             auto it = tap_of.find(p->name);
-            auto tap = TapDevice::open(it == tap_of.end() ? p->name : it->second);
+            auto tap = TapDevice::open(it == tap_of.end() ? p->name : it->second, offloads);
             if (!tap) {
                 err_ << "tapvs run: " << tap.error() << "\n";
                 return 1;
             }
             p->tap_name = tap->name();
+            p->vnet = tap->vnet_hdr();
+            all_vnet = all_vnet && p->vnet;
             p->fd = tap->release();
             p->sd = std::make_unique<asio::posix::stream_descriptor>(io_, p->fd);  // owns and closes the fd
             p->buf.resize(net::kFrameHeadroom + kMaxFrame);
-            err_ << fmt::format("tapvs: port {} on TAP {} as {}{}\n", p->name, p->tap_name, hp[i].mac.to_string(),
-                                hp[i].addrs.empty() ? std::string{} : ", " + hp[i].addrs.front().addr.to_string());
+            err_ << fmt::format("tapvs: port {} on TAP {} as {}{}{}\n", p->name, p->tap_name, hp[i].mac.to_string(),
+                                hp[i].addrs.empty() ? std::string{} : ", " + hp[i].addrs.front().addr.to_string(),
+                                p->vnet ? ", offloads on (checksum, TSO)" : "");
             sink_.by_id[i] = p.get();
             ports_.push_back(std::move(p));
         }
+        sink_.offloads = all_vnet && !ports_.empty();
         if (ports_.empty()) {
             err_ << "tapvs run: the configuration names no port\n";
             return 1;
@@ -406,18 +429,22 @@ private:
 
     // Up to kReadBatch frames, each stamped once at arrival and handed to the engine.
     void read_frames(LivePort& p) {
+        // With a virtio header it is read into the end of the headroom, so the frame starts where
+        // the engine expects it.
+        const std::size_t hdr = p.vnet ? net::kVnetHdrLen : 0;
         for (int i = 0; i < kReadBatch; ++i) {
-            const ssize_t n = ::read(p.fd, p.buf.data() + net::kFrameHeadroom, kMaxFrame);
+            const ssize_t n = ::read(p.fd, p.buf.data() + net::kFrameHeadroom - hdr, kMaxFrame + hdr);
             if (n < 0) {
                 if (errno == EINTR) continue;
                 if (errno != EAGAIN && errno != EWOULDBLOCK) ++p.rx_errors;
                 return;
             }
-            if (n == 0) return;
+            if (static_cast<std::size_t>(n) <= hdr) return;
             const Timestamp now = stamp_now();
-            const auto len = static_cast<std::size_t>(n);
+            const auto len = static_cast<std::size_t>(n) - hdr;
             if (p.received_pcap) p.received_pcap->write(now, net::ConstBytes{p.buf.data() + net::kFrameHeadroom, len});
             net::FrameBuf frame{net::Bytes{p.buf}, net::kFrameHeadroom, len};
+            if (p.vnet) frame.offload = net::read_vnet_hdr(net::ConstBytes{p.buf.data() + net::kFrameHeadroom - hdr, hdr});
             engine_.handle(p.id, frame, now, sink_);
         }
     }

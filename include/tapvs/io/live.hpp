@@ -19,6 +19,11 @@ struct LiveOptions {
     std::uint64_t seed = 1;  // twos's generator
     bool verbose = false;    // one line per frame on `err`
     std::string socket;      // control socket (io/control.hpp); "": $TAPVS_SOCKET, else /run/tapvs/tapvs.sock
+    // TAPs with a virtio header (IFF_VNET_HDR): partial checksums and TCP GSO frames of up to 64 KiB
+    // are read and written as they are, one syscall per super-frame. Off with no_offloads, and off
+    // while recording, so that the captures hold frames as they are on the wire and a replay sees
+    // exactly what the engine saw.
+    bool no_offloads = false;
 };
 
 // Runs until SIGINT or SIGTERM, then prints the final counters on `out`; state changes that matter
