@@ -1,4 +1,4 @@
-// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: run, replay, trace.
+// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: run, ctl, replay, trace.
 // (lab, grade and serve are not built yet: README says so.)
 #include <iostream>
 #include <string>
@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "app/ctl_client.hpp"
 #include "app/run_cmd.hpp"
 #include "app/trace_cmd.hpp"
 #include "tapvs/io/replay.hpp"
@@ -33,6 +34,18 @@ int main(int argc, char** argv) {
     tapvs::app::add_trace_command(app);
     tapvs::app::add_run_command(app);
 
+    // tapvs ctl LINE: what tapvsadm does, for a line of the command language: `tapvs ctl ipvsadm -L -n`,
+    // `tapvs ctl -L -n` (ipvsadm's options), `tapvs ctl ip addr add ...`, `tapvs ctl sysctl -w ...`.
+    auto* ctl = app.add_subcommand("ctl", "Send one command line (ipvsadm's options, or ip/sysctl/... lines) to a "
+                                          "running tapvs run, as tapvsadm does");
+    ctl->prefix_command();
+    int ctl_status = 0;
+    ctl->callback([&] {
+        std::vector<std::string> words = ctl->remaining();
+        if (words.empty() || !tapvs::app::is_host_tool(words.front())) words.insert(words.begin(), "ipvsadm");
+        ctl_status = tapvs::app::ctl_client("tapvs ctl", std::move(words));
+    });
+
     CLI11_PARSE(app, argc, argv);
 
     if (rp->parsed()) {
@@ -48,5 +61,5 @@ int main(int argc, char** argv) {
         if (!bare_capture.empty()) replay.ports.insert(replay.ports.begin(), {std::string(), bare_capture});
         return tapvs::io::run_replay(replay, std::cout, std::cerr);
     }
-    return 0;
+    return ctl_status;
 }

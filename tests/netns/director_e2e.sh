@@ -21,7 +21,9 @@
 # .212 (new requests all go to rs1), `-d` removes it, `-S -n | -R` round-trips; the socket is 0600 and
 # removed on exit. tapvsadm is the binary next to TAPVS_BINARY.
 #
-# usage: director_e2e.sh nat|dr TAPVS_BINARY [SOURCE_DIR]   (env: TAPVS_E2E_REQUESTS=200 timed requests, 0 = none)
+# usage: director_e2e.sh nat|dr TAPVS_BINARY [SOURCE_DIR]
+#   env: TAPVS_E2E_REQUESTS=200 timed requests (0 = none); TAPVS_E2E_NO_OFFLOADS=1 second run without
+#   offloads; TAPVS_E2E_BENCH=SECONDS iperf3 measurements (scripts/bench-live.sh); TAPVS_E2E_KEEP=1 keeps WORK
 set -uo pipefail
 
 MODE=${1:?usage: director_e2e.sh nat|dr TAPVS_BINARY}
@@ -304,7 +306,7 @@ fi
 SOCK=$WORK/ctl/tapvs.sock
 export TAPVS_SOCKET=$SOCK
 ip netns exec "$NS_B" "$TAPVS" run --config "$WORK/director.conf" --port eth0="$TAP0" --port eth1="$TAP1" \
-  --socket "$SOCK" >"$WORK/director2.out" 2>"$WORK/director2.err" &
+  --socket "$SOCK" ${TAPVS_E2E_NO_OFFLOADS:+--no-offloads} >"$WORK/director2.out" 2>"$WORK/director2.err" &
 DIRECTOR2=$!
 PIDS+=($DIRECTOR2)
 for _ in $(seq 100); do
@@ -350,11 +352,15 @@ got=$(dest_cols "TCP 192.168.1.10:80" <"$WORK/l2.txt" | awk '{ print $1, $2 }' |
 # the same binary named ipvsadm answers the same; -h is ipvsadm's usage, naming argv[0]
 ln -s "$TAPVSADM" "$WORK/ipvsadm"
 "$WORK/ipvsadm" -L -n | cmp -s - "$WORK/l1.txt" || { echo "FAIL: tapvsadm linked as ipvsadm lists differently"; fail=1; }
+"$TAPVS" ctl -L -n | cmp -s - "$WORK/l1.txt" && "$TAPVS" ctl ipvsadm -L -n | cmp -s - "$WORK/l1.txt" ||
+  { echo "FAIL: tapvs ctl -L -n lists differently"; fail=1; }
 "$WORK/ipvsadm" -h >"$WORK/usage.txt"; rc=$?
 [ $rc = 0 ] && head -n 1 "$WORK/usage.txt" | grep -q '^ipvsadm v1.31 ' && grep -q "^  $WORK/ipvsadm -A" "$WORK/usage.txt" ||
   { echo "FAIL: ipvsadm -h gave status $rc:"; head -n 3 "$WORK/usage.txt"; fail=1; }
 # host lines through the socket
 "$TAPVSADM" sysctl -w net.ipv4.ip_forward=1 >/dev/null || { echo "FAIL: tapvsadm sysctl -w"; fail=1; }
+"$TAPVS" ctl sysctl -w net.ipv4.conf.eth0.arp_announce=2 >/dev/null &&
+  [ "$("$TAPVS" ctl sysctl -n net.ipv4.conf.eth0.arp_announce)" = 2 ] || { echo "FAIL: tapvs ctl sysctl"; fail=1; }
 got=$("$TAPVSADM" cat /proc/sys/net/ipv4/ip_forward)
 [ "$got" = 1 ] || { echo "FAIL: tapvsadm cat ip_forward gave '$got'"; fail=1; }
 # a mistake: ipvsadm's message and status
@@ -418,6 +424,38 @@ size=$((8 << 20))
 [ "${up_rs:-}" = rs1 ] && [ "${up_n:-}" = $size ] && [ "${up_sha:-}" = "$want_sha" ] ||
   { echo "FAIL: upload: real server saw '${up_rs:-} ${up_n:-} ${up_sha:-}'"; fail=1; }
 [ -n "${up_s:-}" ] && echo "bulk: 8 MiB down in ${down_s}s ($(awk -v s="$down_s" 'BEGIN { printf "%.0f", 8 * 8 / s }') Mbit/s), up in ${up_s}s ($(awk -v s="$up_s" 'BEGIN { printf "%.0f", 8 * 8 / s }') Mbit/s), SHA-256 equal"
+# Measurements (scripts/bench-live.sh sets TAPVS_E2E_BENCH=SECONDS; needs iperf3): bulk TCP up
+# (client -> real server, through the director in both modes) and down (NAT: through it; DR: not),
+# 64-byte UDP datagrams up (received by the real server per second), and HTTP connections per second.
+if [ -n "${TAPVS_E2E_BENCH:-}" ] && command -v iperf3 >/dev/null; then
+  T=$TAPVS_E2E_BENCH
+  # DR: bound to the VIP, so that its UDP answers leave from the address the client sent to
+  [ "$MODE" = dr ] && bind=(-B 192.168.1.10) || bind=()
+  ip netns exec "$NS_1" iperf3 -s -p 5201 "${bind[@]}" -D --pidfile "$WORK/iperf3.pid" >/dev/null 2>&1
+  for _ in $(seq 50); do [ -s "$WORK/iperf3.pid" ] && break; sleep 0.1; done
+  [ -s "$WORK/iperf3.pid" ] && PIDS+=("$(cat "$WORK/iperf3.pid")")
+  # iperf3's control and data connections must meet the same server: one real server here (MACHINE_NOTES)
+  "$TAPVSADM" -A -t 192.168.1.10:5201 -s sh && "$TAPVSADM" -a -t 192.168.1.10:5201 -r 172.16.10.100:5201 $FWD &&
+    "$TAPVSADM" -A -u 192.168.1.10:5201 -s sh && "$TAPVSADM" -a -u 192.168.1.10:5201 -r 172.16.10.100:5201 $FWD
+  sleep 0.5
+  iperf() { ip netns exec "$NS_C" iperf3 -c 192.168.1.10 -p 5201 -t "$T" -J "$@" 2>/dev/null; }
+  json() { "$PY" -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}))' "$1"; }
+  up=$(iperf | json 'round(d["end"]["sum_received"]["bits_per_second"] / 1e9, 2)')
+  down=$(iperf -R | json 'round(d["end"]["sum_received"]["bits_per_second"] / 1e9, 2)')
+  small=$(iperf -u -b 0 -l 64 | json '"%d sent/s, %d received/s" % (d["end"]["sum"]["packets"] / d["end"]["sum"]["seconds"], (d["end"]["sum"]["packets"] - d["end"]["sum"]["lost_packets"]) / d["end"]["sum"]["seconds"])')
+  conns=$(ip netns exec "$NS_C" "$PY" - "$T" <<'PYEOF'
+import sys, time, urllib.request
+n, end = 0, time.monotonic() + float(sys.argv[1])
+while time.monotonic() < end:
+    urllib.request.urlopen("http://192.168.1.10/", timeout=5).read()
+    n += 1
+print("%d" % (n / float(sys.argv[1])))
+PYEOF
+)
+  offl=$(grep -q 'offloads on' "$WORK/director2.err" && echo on || echo off)
+  echo "bench: $MODE offloads $offl: TCP up ${up} Gbit/s, down ${down} Gbit/s; UDP 64 B up: ${small}; HTTP ${conns} conn/s (one Python client)"
+fi
+
 kill -TERM "$DIRECTOR2"
 for _ in $(seq 50); do kill -0 "$DIRECTOR2" 2>/dev/null || break; sleep 0.1; done
 wait "$DIRECTOR2"; drc=$?
