@@ -223,9 +223,10 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     iph.decrease_ttl();
     const std::size_t mtu = static_cast<std::size_t>(host.port(out_port).mtu) - fwd.overhead();
-    if (wire_l3_len(pf, frame, buf.offload) > mtu) {
+    if (!buf.offload.gso() && pf.l3_len > mtu) {
         // ensure_mtu_is_adequate(): DF set -> frag-needed with the MTU (the tunnel's with pmtu_disc;
         // without it the outer header may be fragmented). tapvs does not fragment: too big is dropped.
+        // A GSO frame is not checked (!skb_is_gso): its segments are cut to fit on the way out.
         const bool tunnel_nopmtu = fwd.overhead() != 0 && ipvs.sysctl().pmtu_disc == 0;
         if (iph.df() && !tunnel_nopmtu)
             icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpFragNeeded, static_cast<std::uint32_t>(mtu));

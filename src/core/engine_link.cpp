@@ -78,8 +78,11 @@ struct SegmentTo final : net::SegmentSink {
 template <class F>
 void Engine::Impl::for_each_wire_frame(PortId port, net::FrameBuf& buf, F&& f) {
     if (buf.offload.gso()) {
+        // Segments no bigger than the port's MTU: where the kernel would fragment segments that are
+        // too big (ip_finish_output_gso, e.g. after a tunnel header), tapvs cuts smaller ones.
         SegmentTo<F> sink{f};
-        if (net::segment_tcp4(buf.bytes(), buf.offload, net::Bytes{e.segments_}, sink) == 0)
+        const auto mtu = static_cast<std::size_t>(std::as_const(e.host_).port(port).mtu);
+        if (net::segment_tcp4(buf.bytes(), buf.offload, net::Bytes{e.segments_}, sink, mtu) == 0)
             drop(port, buf.bytes(), DropReason::offload_unsupported);
         return;
     }
@@ -111,18 +114,17 @@ void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& bu
     // Unresolved: queue the packet (with room for its link header) and ask, unless already asking.
     if (!n) n = &host.neighbour_create(port, nexthop);
     const bool asking = n->state == NeighState::incomplete && n->probes > 0;
-    // Queued as wire frames (a frame, so it can be parsed again; a GSO frame as its segments).
+    // Queued as a frame, so it can be parsed again, with its offload state (offsets from the frame).
     const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
         return drop(port, ip, DropReason::no_headroom);
     write_eth(buf.data(), net::MacAddr{}, p.mac, net::kEtherTypeIpv4);
-    for_each_wire_frame(port, buf, [&](net::ConstBytes f) {
-        n->queued_bytes += f.size();
-        n->queue.emplace_back(f.begin(), f.end());
-    });
+    const net::ConstBytes f = buf.bytes();
+    n->queued_bytes += f.size();
+    n->queue.push_back(Neighbour::Waiting{std::vector<std::uint8_t>(f.begin(), f.end()), buf.offload});
     while (n->queued_bytes > e.cfg_.neigh_queue_bytes && !n->queue.empty()) {  // drop the oldest
-        n->queued_bytes -= n->queue.front().size();
-        drop(port, net::ConstBytes{n->queue.front()}.subspan(kEth), DropReason::neigh_queue_full);
+        n->queued_bytes -= n->queue.front().frame.size();
+        drop(port, net::ConstBytes{n->queue.front().frame}.subspan(kEth), DropReason::neigh_queue_full);
         n->queue.pop_front();
     }
     if (asking) return;
@@ -150,10 +152,12 @@ void Engine::Impl::neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAd
     if (changed && e.observer_) e.observer_->on_arp(port, EngineObserver::ArpEvent::learned, addr, mac, now);
     const net::MacAddr own = host.port(port).mac;
     while (!n->queue.empty()) {
-        std::vector<std::uint8_t> pkt = std::move(n->queue.front());
+        Neighbour::Waiting w = std::move(n->queue.front());
         n->queue.pop_front();
-        write_eth(pkt.data(), mac, own, net::kEtherTypeIpv4);
-        emit(port, pkt);
+        write_eth(w.frame.data(), mac, own, net::kEtherTypeIpv4);
+        net::FrameBuf buf{net::Bytes{w.frame}, 0, w.frame.size()};
+        buf.offload = w.offload;
+        emit_frame(port, buf);
     }
     n->queued_bytes = 0;
 }
@@ -231,7 +235,7 @@ void Engine::Impl::neigh_timers() {
             if (next == Timestamp{} || n->next_probe < next) next = n->next_probe;
             net::Ipv4Addr hint;
             if (!n->queue.empty())
-                hint = net::ConstIpv4View{net::ConstBytes{n->queue.back()}.subspan(kEth)}.src();
+                hint = net::ConstIpv4View{net::ConstBytes{n->queue.back().frame}.subspan(kEth)}.src();
             arp_request(n->port, n->addr, hint);
             continue;
         }
@@ -241,8 +245,8 @@ void Engine::Impl::neigh_timers() {
         auto waiting = std::move(n->queue);
         n->queue.clear();
         n->queued_bytes = 0;
-        for (auto& pkt : waiting) {
-            net::ConstBytes frame{pkt};
+        for (auto& w : waiting) {
+            net::ConstBytes frame{w.frame};
             auto parsed = net::parse_frame(frame);
             if (parsed) icmp_error(frame, *parsed, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
             drop(n->port, frame.subspan(kEth), DropReason::neigh_unresolved);

@@ -86,15 +86,20 @@ bool complete_checksum(Bytes frame, const Offload& o) noexcept {
     return true;
 }
 
-std::size_t segment_tcp4(ConstBytes f, const Offload& o, Bytes scratch, SegmentSink& out, SegmentError* err) noexcept {
+std::size_t segment_tcp4(ConstBytes f, const Offload& o, Bytes scratch, SegmentSink& out, std::size_t max_l3,
+                         SegmentError* err) noexcept {
     auto fail = [&](SegmentError e) -> std::size_t {
         if (err) *err = e;
         return 0;
     };
     Tcp4Layout l;
     if ((o.gso_type & ~kGsoEcn) != kGsoTcpv4 || !tcp4_layout(f, l)) return fail(SegmentError::not_tcp4);
-    if (o.gso_size == 0) return fail(SegmentError::bad_gso_size);
-    const std::size_t mss = o.gso_size;
+    std::size_t mss = o.gso_size;
+    if (max_l3 != 0) {
+        const std::size_t headers = l.hdr_end - l.ip[0];
+        mss = max_l3 > headers ? std::min(mss, max_l3 - headers) : 0;
+    }
+    if (mss == 0) return fail(SegmentError::bad_gso_size);
     if (scratch.size() < l.hdr_end + mss) return fail(SegmentError::no_room);
 
     const std::size_t payload = f.size() - l.hdr_end;

@@ -74,9 +74,10 @@ public:
 
     // One frame received on `in` at `now`. `frame` must have net::kFrameHeadroom bytes of headroom
     // (TUN prepends a header in place); it is rewritten in place and may be emitted. Its offload
-    // state (a TAP's virtio header) is honoured: NAT updates a partial checksum as partial, the MTU
-    // check of a GSO frame is on its segments, and what goes out keeps the offload where the sink
-    // takes it, else leaves as wire frames.
+    // state (a TAP's virtio header) is honoured: NAT updates a partial checksum as partial; IPVS
+    // does not hold a GSO frame against the MTU (!skb_is_gso) and forwarding checks its segments;
+    // what goes out keeps the offload where the sink takes it, else leaves as wire frames, cut to
+    // fit the port's MTU.
     void handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& out);
     // Timers due at or before `now`: ARP retransmissions and failures, IPVS connection expiry.
     void expire(Timestamp now, PacketSink& out);

@@ -15,6 +15,7 @@
 #include "tapvs/core/time.hpp"
 #include "tapvs/ctl/command.hpp"
 #include "tapvs/net/addr.hpp"
+#include "tapvs/net/offload.hpp"
 
 namespace tapvs::core {
 
@@ -62,7 +63,13 @@ struct Neighbour {
     Timestamp updated;
     int probes = 0;          // ARP requests sent while incomplete
     Timestamp next_probe;    // when to retransmit (incomplete)
-    std::deque<std::vector<std::uint8_t>> queue;  // IP packets waiting for resolution
+    // Frames waiting for resolution (Ethernet header to be filled in), each with its offload state:
+    // a GSO frame waits as one packet, as the kernel's skb does.
+    struct Waiting {
+        std::vector<std::uint8_t> frame;
+        net::Offload offload;
+    };
+    std::deque<Waiting> queue;
     std::size_t queued_bytes = 0;
 };
 

@@ -64,7 +64,7 @@ public:
 enum class SegmentError : std::uint8_t {
     ok,
     not_tcp4,       // not Ethernet/IPv4(/IPv4)/TCP, or a fragment, or an unsupported gso_type
-    bad_gso_size,   // gso_size 0
+    bad_gso_size,   // gso_size 0, or max_l3 leaves no room for payload
     no_room,        // scratch smaller than headers + gso_size
 };
 
@@ -72,9 +72,10 @@ enum class SegmentError : std::uint8_t {
 // header inside, TCP) into frames of at most gso_size payload bytes, as tcp_gso_segment does:
 // headers copied, each IPv4 header's total length, id (+1 per segment) and checksum set, TCP
 // sequence advanced, FIN and PSH only on the last segment, CWR only on the first, and every TCP
-// checksum computed in full. Each segment is built in `scratch` and handed to `out`. Returns the
-// number of segments (0 on error, with `err` set and nothing handed out).
+// checksum computed in full. With `max_l3` (an MTU) a segment's outer IPv4 packet is at most that
+// long: the payload per segment is min(gso_size, what fits). Each segment is built in `scratch` and
+// handed to `out`. Returns the number of segments (0 on error, with `err` set and nothing handed out).
 std::size_t segment_tcp4(ConstBytes frame, const Offload& o, Bytes scratch, SegmentSink& out,
-                         SegmentError* err = nullptr) noexcept;
+                         std::size_t max_l3 = 0, SegmentError* err = nullptr) noexcept;
 
 }  // namespace tapvs::net
