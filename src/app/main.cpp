@@ -30,6 +30,10 @@ int main(int argc, char** argv) {
     rp->add_option("--plot", replay.plot, "With --compare: draw the comparison as an SVG chart");
     rp->add_flag("-q,--quiet", replay.quiet, "No line per connection in the summary");
     rp->add_flag("--timing", replay.timing, "Print frames per second on stderr, with and without file I/O");
+    std::string epoch;
+    rp->add_option("--epoch", epoch,
+                   "SECONDS.MICROS since 1970: the configuration's clock zero (plain lines then, @T lines T s "
+                   "later), as tapvs run --record writes it in DIR/director.conf; default: the first frame");
 
     tapvs::app::add_trace_command(app);
     tapvs::app::add_run_command(app);
@@ -56,6 +60,13 @@ int main(int argc, char** argv) {
                 return 1;
             }
             replay.ports.emplace_back(a.substr(0, eq), a.substr(eq + 1));
+        }
+        if (!epoch.empty()) {
+            replay.epoch_us = tapvs::io::parse_epoch(epoch);
+            if (!replay.epoch_us) {
+                std::cerr << "tapvs replay: --epoch wants SECONDS[.MICROSECONDS], not '" << epoch << "'\n";
+                return 1;
+            }
         }
         // A capture without a port name arrives on the first port the configuration made.
         if (!bare_capture.empty()) replay.ports.insert(replay.ports.begin(), {std::string(), bare_capture});

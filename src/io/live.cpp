@@ -6,6 +6,9 @@
 #include <boost/asio.hpp>
 
 #include <algorithm>
+#include <cctype>
+#include <iterator>
+#include <span>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -27,6 +30,7 @@
 #include "tapvs/ctl/config.hpp"
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
+#include "tapvs/ctl/ipvsadm.hpp"
 #include "tapvs/io/control.hpp"
 #include "tapvs/io/config_file.hpp"
 #include "tapvs/io/pcap_file.hpp"
@@ -56,6 +60,56 @@ Timestamp stamp_now() {
 }
 
 core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+
+// A word as the configuration language reads it back: as is when plain, else in single quotes.
+std::string shell_word(const std::string& w) {
+    const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("_./:=,+@%-", c) != nullptr;
+    });
+    if (plain && w[0] != '@') return w;
+    std::string q = "'";
+    for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string join_words(std::span<const std::string> words) {
+    std::string line;
+    for (const auto& w : words) line += (line.empty() ? "" : " ") + shell_word(w);
+    return line;
+}
+
+// What only reads: ipvsadm -L/-S/-h/-v, sysctl and /proc reads, ip ... show.
+bool reads_only(const ctl::Command& c) {
+    return std::holds_alternative<ctl::cmd::List>(c) || std::holds_alternative<ctl::cmd::Save>(c) ||
+           std::holds_alternative<ctl::cmd::Help>(c) || std::holds_alternative<ctl::cmd::Version>(c) ||
+           std::holds_alternative<ctl::cmd::SysctlGet>(c) || std::holds_alternative<ctl::cmd::Show>(c);
+}
+
+// A control request as lines of a configuration file, for a recording's director.conf: none for a
+// request that only reads or does not parse; `ipvsadm -R` as the lines of its input.
+std::vector<std::string> as_config_lines(const ControlRequest& req) {
+    std::vector<std::string> lines;
+    if (req.words.empty()) return lines;
+    const std::string& first = req.words[0];
+    const auto slash = first.rfind('/');
+    const std::string name = slash == std::string::npos ? first : first.substr(slash + 1);
+    if (name == "ipvsadm" || name == "tapvsadm") {
+        const std::span<const std::string> args(req.words.data() + 1, req.words.size() - 1);
+        auto parsed = ctl::parse_ipvsadm(args);
+        if (!parsed || reads_only(*parsed)) return lines;
+        if (std::holds_alternative<ctl::cmd::Restore>(*parsed)) {
+            for (const auto& w : ctl::split_ipvsadm_restore(req.payload.value_or(std::string{})))
+                lines.push_back("ipvsadm " + join_words(w));
+            return lines;
+        }
+        lines.push_back("ipvsadm " + join_words(args));
+        return lines;
+    }
+    auto parsed = ctl::parse_command_multi(std::span<const std::string>(req.words));
+    if (!parsed || std::all_of(parsed->begin(), parsed->end(), reads_only)) return lines;
+    lines.push_back(join_words(req.words));
+    return lines;
+}
 
 struct LivePort {
     core::PortId id = core::kNoPort;
@@ -298,6 +352,7 @@ public:
             if (p->received_pcap) p->received_pcap->flush();
         }
         if (trace_file_) trace_file_->flush();
+        if (int rc = write_recorded_config()) return rc;
         print_counters(elapsed);
         return 0;
     }
@@ -382,6 +437,35 @@ private:
         return 0;
     }
 
+    // DIR/director.conf: the configuration file as given, then the commands that came through the
+    // control socket as timed lines; with --epoch set to this run's start, `tapvs replay` applies
+    // every line at the time the live engine did.
+    int write_recorded_config() {
+        if (opts_.record_dir.empty()) return 0;
+        const std::filesystem::path dir(opts_.record_dir);
+        std::ifstream in(opts_.config, std::ios::binary);
+        std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        if (!text.empty() && text.back() != '\n') text += '\n';
+        const std::int64_t us = start_.us();
+        const std::string epoch = fmt::format("{}.{:06}", us / 1000000, us % 1000000);
+        std::string ports;
+        for (const auto& p : ports_) ports += fmt::format(" --port {}={}.in.pcap", p->name, (dir / p->name).string());
+        std::ofstream f(dir / "director.conf", std::ios::binary);
+        f << "# tapvs run --record: " << opts_.config << " as given, then the commands given through the control\n"
+          << "# socket while it ran (@ seconds after the run started). Replay with\n"
+          << "#   tapvs replay --config " << (dir / "director.conf").string() << " --epoch " << epoch << ports << "\n"
+          << text;
+        if (!recorded_.empty()) f << "# through the control socket:\n";
+        for (const auto& l : recorded_) f << l << "\n";
+        if (!f) {
+            err_ << "tapvs run: cannot write " << (dir / "director.conf").string() << "\n";
+            return 1;
+        }
+        err_ << fmt::format("tapvs: recorded in {}; replay with\n  tapvs replay --config {} --epoch {}{}\n",
+                            opts_.record_dir, (dir / "director.conf").string(), epoch, ports);
+        return 0;
+    }
+
     // ---- control socket (io/control.hpp): tapvsadm's requests, served in this loop ----
     int open_control() {
         const std::string path = control_socket_path(opts_.socket);
@@ -403,6 +487,10 @@ private:
         std::string before;
         for (const auto& s : engine_.ipvs().services()) before += "tapvs: " + service_line(*s) + "\n";
         ctl::Reply r = serve_request(engine_, req, now);
+        if (trace_) {  // recording: the replay's configuration gets the change, at its time
+            const std::int64_t us = (now - start_).count() / 1000;
+            for (auto& l : as_config_lines(req)) recorded_.push_back(fmt::format("@{}.{:06} {}", us / 1000000, us % 1000000, l));
+        }
         std::string after;
         for (const auto& s : engine_.ipvs().services()) after += "tapvs: " + service_line(*s) + "\n";
         if (after != before) {
@@ -541,6 +629,7 @@ private:
     std::unique_ptr<std::ofstream> trace_file_;
     std::unique_ptr<TraceWriter> trace_;
     std::unique_ptr<ControlServer> control_;  // control socket; after io_, so it closes first
+    std::vector<std::string> recorded_;       // control requests that changed something, as timed lines
 };
 
 }  // namespace

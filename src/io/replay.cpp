@@ -188,6 +188,8 @@ struct Run {
         bool have_start = false;
         for (const auto& in : inputs)
             if (in.live && (!have_start || in.rec.ts < start)) start = in.rec.ts, have_start = true;
+        // The configuration's clock: from the recording's start (--epoch), else from the first frame.
+        const Timestamp base = opts.epoch_us ? Timestamp::from_us(*opts.epoch_us) : start;
 
         // The configuration at time 0; timed lines later, when the capture's clock passes them.
         std::vector<const ctl::ConfigLine*> timed;
@@ -196,7 +198,7 @@ struct Run {
                 timed.push_back(&line);
                 continue;
             }
-            ctl::Reply r = ctl::execute(engine, line.cmd, start);
+            ctl::Reply r = ctl::execute(engine, line.cmd, base);
             if (r.status != 0) {
                 err << fmt::format("{}:{}: {}", opts.config, line.line, r.err);
                 return r.status;
@@ -257,10 +259,10 @@ struct Run {
             // Whatever is due before this frame: --at snapshots and timed configuration lines.
             for (;;) {
                 const bool at_due = at_out && next_at < at.size() && start + seconds_f(at[next_at]) < now;
-                const bool cfg_due = next_timed < timed.size() && start + seconds_f(*timed[next_timed]->at) <= now;
+                const bool cfg_due = next_timed < timed.size() && base + seconds_f(*timed[next_timed]->at) <= now;
                 if (!at_due && !cfg_due) break;
                 const Timestamp ta = at_due ? start + seconds_f(at[next_at]) : Timestamp{};
-                const Timestamp tc = cfg_due ? start + seconds_f(*timed[next_timed]->at) : Timestamp{};
+                const Timestamp tc = cfg_due ? base + seconds_f(*timed[next_timed]->at) : Timestamp{};
                 if (at_due && (!cfg_due || ta < tc)) {
                     advance_to(ta);
                     print_at(at[next_at++]);
@@ -527,6 +529,26 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_epoch(std::string_view t) {
+    const auto dot = t.find('.');
+    const std::string_view whole = t.substr(0, dot);
+    const std::string_view frac = dot == std::string_view::npos ? std::string_view() : t.substr(dot + 1);
+    if (whole.empty() || whole.size() > 12 || frac.size() > 6 || (dot != std::string_view::npos && frac.empty()))
+        return std::nullopt;
+    std::int64_t us = 0;
+    for (char c : whole) {
+        if (c < '0' || c > '9') return std::nullopt;
+        us = us * 10 + (c - '0');
+    }
+    std::int64_t f = 0;
+    for (char c : frac) {
+        if (c < '0' || c > '9') return std::nullopt;
+        f = f * 10 + (c - '0');
+    }
+    for (std::size_t i = frac.size(); i < 6; ++i) f *= 10;
+    return us * 1000000 + f;
+}
 
 int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) {
     int status = 0;

@@ -263,6 +263,22 @@ PYEOF
     { echo "FAIL: ARP for the VIP on the servers' segment answered by '$arp_macs', want only 02:00:00:00:01:01"; fail=1; }
 fi
 
+get() {  # N HTTP requests, one connection each: the servers' names on one line
+  ip netns exec "$NS_C" "$PY" - "$1" <<'PYEOF'
+import sys, urllib.request
+def get():
+    with urllib.request.urlopen("http://192.168.1.10/", timeout=5) as r:
+        return r.read().decode().strip()
+print(" ".join(get() for _ in range(int(sys.argv[1]))))
+PYEOF
+}
+# A change through the control socket while recording: .212 quiesced, the next two requests go to
+# rs1, and the recording's director.conf carries the command so that the replay decides the same.
+TAPVS_SOCKET=$WORK/ctl1/tapvs.sock "$TAPVSADM" -e -t 192.168.1.10:80 -r 172.16.10.212:80 $FWD -w 0 ||
+  { echo "FAIL: tapvsadm -e during the recording"; fail=1; }
+h=$(get 2)
+[ "$h" = "rs1 rs1" ] || { echo "FAIL: after -w 0 during the recording, HTTP '$h', want rs1 rs1"; fail=1; }
+
 # --- stop the director (SIGTERM: it prints its counters and flushes the recording) ---
 kill -TERM "$DIRECTOR"
 for _ in $(seq 50); do kill -0 "$DIRECTOR" 2>/dev/null || break; sleep 0.1; done
@@ -278,11 +294,15 @@ udp=$(awk '$1 == "udp" { print $2 }' "$WORK/client.out")
 [ "$udp" = "rs2_ping" ] || { echo "FAIL: UDP reply '$udp', want 'rs2_ping' (rr, first UDP connection)"; fail=1; }
 
 # --- replay of the recording makes the same decisions ---
-"$TAPVS" replay --config "$WORK/director.conf" --port eth0="$WORK/rec/eth0.in.pcap" --port eth1="$WORK/rec/eth1.in.pcap" \
-  --out "$WORK/replayed" -q >"$WORK/replay.out" 2>&1 || { cat "$WORK/replay.out"; die "tapvs replay failed"; }
+grep -q '^@[0-9.]* ipvsadm -e -t 192.168.1.10:80 -r 172.16.10.212:80 .* -w 0$' "$WORK/rec/director.conf" ||
+  { echo "FAIL: the recording's director.conf lacks the -e given through the socket:"; cat "$WORK/rec/director.conf"; fail=1; }
+epoch=$(sed -n 's/^#.* --epoch \([0-9.]*\) .*/\1/p' "$WORK/rec/director.conf")
+"$TAPVS" replay --config "$WORK/rec/director.conf" --epoch "$epoch" --port eth0="$WORK/rec/eth0.in.pcap" \
+  --port eth1="$WORK/rec/eth1.in.pcap" --out "$WORK/replayed" -q >"$WORK/replay.out" 2>&1 ||
+  { cat "$WORK/replay.out"; die "tapvs replay failed"; }
 decisions() { grep '"event":"schedule"' "$1" | sed 's/^{"t":[0-9.]*,//'; }
 live_n=$(decisions "$WORK/rec/trace.jsonl" | wc -l)
-want_n=$((6 + 1 + N_TIMED))
+want_n=$((6 + 1 + N_TIMED + 2))
 [ "$live_n" = "$want_n" ] || { echo "FAIL: $live_n schedule decisions recorded, want $want_n"; fail=1; }
 if ! diff <(decisions "$WORK/rec/trace.jsonl") <(decisions "$WORK/replayed/trace.jsonl") >"$WORK/decisions.diff"; then
   echo "FAIL: replay of the recording decided differently:"; head -n 20 "$WORK/decisions.diff"; fail=1
@@ -316,15 +336,6 @@ for _ in $(seq 100); do
 done
 "$TAPVSADM" -L -n >/dev/null 2>&1 || die "tapvsadm cannot reach the second director at $SOCK"
 [ "$(stat -c %a "$SOCK")" = 600 ] || { echo "FAIL: control socket mode $(stat -c %a "$SOCK"), want 600"; fail=1; }
-get() {  # N HTTP requests, one connection each: the servers' names on one line
-  ip netns exec "$NS_C" "$PY" - "$1" <<'PYEOF'
-import sys, urllib.request
-def get():
-    with urllib.request.urlopen("http://192.168.1.10/", timeout=5) as r:
-        return r.read().decode().strip()
-print(" ".join(get() for _ in range(int(sys.argv[1]))))
-PYEOF
-}
 # dest lines of one service in `tapvsadm -L -n ...` output: "ADDR:PORT col4 col5 ..."
 dest_cols() { awk -v svc="$1" '$1 != "->" { on = ($1 == "TCP" || $1 == "UDP") && $1 " " $2 == svc } on && $1 == "->" { $1 = ""; print substr($0, 2) }'; }
 h=$(get 6)

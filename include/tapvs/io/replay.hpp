@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <iosfwd>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -21,7 +23,14 @@ struct ReplayOptions {
     std::string plot;                 // --plot: the comparison as an SVG chart
     bool quiet = false;               // no per-connection lines in the summary
     bool timing = false;              // --timing: frames per second on stderr, with and without file I/O
+    // --epoch: the configuration's clock zero, in microseconds since 1970 (a recording's start, which
+    // `tapvs run --record` writes in DIR/director.conf): the plain lines run then and `@T` lines T
+    // seconds later. Unset: the first frame's time.
+    std::optional<std::int64_t> epoch_us;
 };
+
+// "SECONDS[.FRACTION]" (at most 6 fraction digits) to microseconds, exactly; nullopt if malformed.
+std::optional<std::int64_t> parse_epoch(std::string_view text);
 
 // Runs a replay, printing its summary on `out` and problems on `err`; returns the exit status.
 int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err);
