@@ -378,6 +378,34 @@ got=$("$TAPVSADM" cat /proc/sys/net/ipv4/ip_forward)
 "$TAPVSADM" -a -t 192.168.1.10:80 -r 172.16.10.100:80 -m >/dev/null 2>"$WORK/dup.err"; rc=$?
 [ $rc = 255 ] && [ "$(cat "$WORK/dup.err")" = "Destination already exists" ] ||
   { echo "FAIL: duplicate -a gave status $rc, '$(cat "$WORK/dup.err")'"; fail=1; }
+# The mistakes of IPVS_NOTES.md section 9 through the tapvsadm binary: ipvsadm's stderr, byte for
+# byte, and its exit status (255 for the kernel's refusals, 2 for ipvsadm's own, 1 for a missing -L service).
+while IFS='|' read -r want_rc want_err args; do
+  # shellcheck disable=SC2086
+  "$TAPVSADM" $args >"$WORK/m.out" 2>"$WORK/m.err"; rc=$?
+  printf '%s\n' "$want_err" | cmp -s - "$WORK/m.err" && [ "$rc" = "$want_rc" ] && [ ! -s "$WORK/m.out" ] ||
+    { echo "FAIL: tapvsadm $args: status $rc, stderr '$(cat "$WORK/m.err")', want $want_rc '$want_err'"; fail=1; }
+done <<'MISTAKES'
+255|Service already exists|-A -t 192.168.1.10:80 -s rr
+255|Scheduler or persistence engine not found|-A -t 192.168.1.10:81 -s nosuch
+255|No such service|-E -t 192.168.1.10:82 -s rr
+255|No such service|-D -t 192.168.1.10:82
+255|No such service|-Z -t 192.168.1.10:82
+255|Service not defined|-a -t 192.168.1.10:82 -r 172.16.10.100:80 -m
+255|Destination already exists|-a -t 192.168.1.10:80 -r 172.16.10.100:80 -m
+255|No such destination|-e -t 192.168.1.10:80 -r 172.16.10.99:80 -m
+255|No such destination|-d -t 192.168.1.10:80 -r 172.16.10.99:80
+1|No such service|-L -n -t 192.168.1.10:82
+255|Numerical result out of range|-a -t 192.168.1.10:80 -r 172.16.10.99:80 -m -y 10
+2|You need to supply the 'service-address' option for the 'add-service' command|-A -s rr
+2|Zero port specified for non-persistent service|-A -t 192.168.1.10 -s rr
+2|illegal weight specified|-a -t 192.168.1.10:80 -r 172.16.10.99:80 -w 70000
+2|One-Packet Scheduling is only for UDP virtual services|-A -t 192.168.1.10:99 -s rr -o
+2|invalid option `-D'|-A -D -t 192.168.1.10:99
+2|illegal virtual server address[:port] specified|-A -t 192.168.1.300:80
+MISTAKES
+[ "$(dest_cols "TCP 192.168.1.10:80" < <("$TAPVSADM" -L -n) | wc -l)" = 2 ] || { echo "FAIL: a refused command changed the table"; fail=1; }
+
 # -e -w 0 quiesces .212: new connections all go to rs1
 "$TAPVSADM" -e -t 192.168.1.10:80 -r 172.16.10.212:80 -m -w 0 || { echo "FAIL: tapvsadm -e -w 0"; fail=1; }
 got=$(dest_cols "TCP 192.168.1.10:80" < <("$TAPVSADM" -L -n) | awk '$1 == "172.16.10.212:80" { print $3 }')
