@@ -29,13 +29,6 @@ void write_all(std::FILE* f, const std::string& s) {
 
 }  // namespace
 
-bool is_host_tool(std::string_view w) {
-    for (std::string_view t : {"ip", "ifconfig", "route", "sysctl", "echo", "cat", "iptables", "iptables-nft",
-                               "iptables-legacy", "ipvsadm"})
-        if (w == t) return true;
-    return false;
-}
-
 int ctl_client(std::string_view self, std::vector<std::string> words) {
     io::ControlRequest req;
     req.words = std::move(words);

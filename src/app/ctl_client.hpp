@@ -8,9 +8,6 @@
 
 namespace tapvs::app {
 
-// The host tools whose lines the engine takes (ctl/config.hpp parse_command_multi).
-bool is_host_tool(std::string_view word);
-
 // Sends `words` (an ipvsadm command line with its program name first, or a host line such as
 // `ip addr add ...`) to $TAPVS_SOCKET or /run/tapvs/tapvs.sock; -R / --restore sends standard input
 // along. Prints the reply's stdout and stderr; returns its status, 1 when the engine cannot be reached

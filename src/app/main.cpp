@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/ctl_client.hpp"
+#include "tapvs/ctl/config.hpp"
 #include "app/run_cmd.hpp"
 #include "app/trace_cmd.hpp"
 #include "tapvs/io/replay.hpp"
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     int ctl_status = 0;
     ctl->callback([&] {
         std::vector<std::string> words = ctl->remaining();
-        if (words.empty() || !tapvs::app::is_host_tool(words.front())) words.insert(words.begin(), "ipvsadm");
+        if (words.empty() || !tapvs::ctl::is_known_program(words.front())) words.insert(words.begin(), "ipvsadm");
         ctl_status = tapvs::app::ctl_client("tapvs ctl", std::move(words));
     });
 

@@ -9,12 +9,13 @@
 #include <vector>
 
 #include "app/ctl_client.hpp"
+#include "tapvs/ctl/config.hpp"
 
 int main(int argc, char** argv) {
     std::string_view self = argc > 0 ? std::string_view(argv[0]) : "tapvsadm";
     if (const auto slash = self.rfind('/'); slash != std::string_view::npos) self = self.substr(slash + 1);
     std::vector<std::string> words;
-    if (self != "ipvsadm" && argc > 1 && tapvs::app::is_host_tool(argv[1]))
+    if (self != "ipvsadm" && argc > 1 && tapvs::ctl::is_known_program(argv[1]))
         words.assign(argv + 1, argv + argc);  // a host line: `tapvsadm ip addr add ...`
     else
         words.assign(argv, argv + argc);  // ipvsadm's own command line; argv[0] names it in usage text

@@ -33,7 +33,9 @@ struct Engine::Impl {
     void send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip);
     // The same to a known link-layer address: the Ethernet header in front of `ip`, then out.
     void emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& buf, net::Bytes ip);
-    void emit(PortId port, net::ConstBytes frame);
+    // Counts the frame, tells the observer, hands it to the sink (with `offload`: as it is, to a sink
+    // that takes offloads).
+    void emit(PortId port, net::ConstBytes frame, const net::Offload* offload = nullptr);
     // A frame in `buf` that may carry offloads: as it is to a sink that takes them (not IP-in-IP:
     // virtio has no GSO type for it), else completed or cut into segments first.
     void emit_frame(PortId port, net::FrameBuf& buf);

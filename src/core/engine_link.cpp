@@ -21,13 +21,14 @@ void write_eth(std::uint8_t* p, const net::MacAddr& dst, const net::MacAddr& src
 }
 }  // namespace
 
-void Engine::Impl::emit(PortId port, net::ConstBytes frame) {
+void Engine::Impl::emit(PortId port, net::ConstBytes frame, const net::Offload* offload) {
     if (port >= e.stats_.ports.size()) e.stats_.ports.resize(std::size_t{port} + 1);
     auto& pc = e.stats_.ports[port];
     ++pc.tx_frames;
     pc.tx_bytes += frame.size();
     if (e.observer_) e.observer_->on_tx(port, frame, now);
-    out.emit(port, frame, now);
+    if (offload) out.emit_offloaded(port, frame, *offload, now);
+    else out.emit(port, frame, now);
 }
 
 void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src) {
@@ -93,15 +94,7 @@ void Engine::Impl::for_each_wire_frame(PortId port, net::FrameBuf& buf, F&& f) {
 void Engine::Impl::emit_frame(PortId port, net::FrameBuf& buf) {
     if (!buf.offload.any()) return emit(port, buf.bytes());
     const bool tunnelled = buf.size() > kEth + 9 && buf.data()[kEth + 9] == net::kIpProtoIpip;
-    if (out.takes_offloads() && !tunnelled) {
-        const net::ConstBytes frame = buf.bytes();
-        if (port >= e.stats_.ports.size()) e.stats_.ports.resize(std::size_t{port} + 1);
-        auto& pc = e.stats_.ports[port];
-        ++pc.tx_frames;
-        pc.tx_bytes += frame.size();
-        if (e.observer_) e.observer_->on_tx(port, frame, now);
-        return out.emit_offloaded(port, frame, buf.offload, now);
-    }
+    if (out.takes_offloads() && !tunnelled) return emit(port, buf.bytes(), &buf.offload);
     for_each_wire_frame(port, buf, [&](net::ConstBytes seg) { emit(port, seg); });
 }
 

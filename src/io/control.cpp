@@ -6,6 +6,8 @@
 #include <boost/asio.hpp>
 
 #include <array>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -86,6 +88,32 @@ ctl::Reply control_error(std::string msg) { return ctl::Reply{1, {}, "tapvs: con
 std::string_view basename(std::string_view p) {
     const auto slash = p.rfind('/');
     return slash == std::string_view::npos ? p : p.substr(slash + 1);
+}
+
+// A word as the configuration language reads it back: as is when plain, else in single quotes. A
+// request's word ">" is the redirection (parse_command_multi's string form), so it stays bare.
+std::string shell_word(const std::string& w) {
+    if (w == ">") return w;
+    const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) {
+        return std::isalnum(c) || std::strchr("_./:=,+@%-", c) != nullptr;
+    });
+    if (plain && w[0] != '@') return w;
+    std::string q = "'";
+    for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+
+std::string join_words(std::span<const std::string> words) {
+    std::string line;
+    for (const auto& w : words) line += (line.empty() ? "" : " ") + shell_word(w);
+    return line;
+}
+
+// What only reads: ipvsadm -L/-S/-h/-v, sysctl and /proc reads, ip ... show.
+bool reads_only(const ctl::Command& c) {
+    return std::holds_alternative<ctl::cmd::List>(c) || std::holds_alternative<ctl::cmd::Save>(c) ||
+           std::holds_alternative<ctl::cmd::Help>(c) || std::holds_alternative<ctl::cmd::Version>(c) ||
+           std::holds_alternative<ctl::cmd::SysctlGet>(c) || std::holds_alternative<ctl::cmd::Show>(c);
 }
 
 void append(ctl::Reply& to, const ctl::Reply& r) {
@@ -184,6 +212,28 @@ ctl::Reply serve_request(core::Engine& engine, const ControlRequest& req, core::
         if (all.status != 0) break;
     }
     return all;
+}
+
+std::vector<std::string> recordable_lines(const ControlRequest& req) {
+    std::vector<std::string> lines;
+    if (req.words.empty()) return lines;
+    const std::string_view name = basename(req.words[0]);
+    if (name == "ipvsadm" || name == "tapvsadm") {
+        const std::span<const std::string> args(req.words.data() + 1, req.words.size() - 1);
+        auto parsed = ctl::parse_ipvsadm(args);
+        if (!parsed || reads_only(*parsed)) return lines;
+        if (std::holds_alternative<ctl::cmd::Restore>(*parsed)) {
+            for (const auto& w : ctl::split_ipvsadm_restore(req.payload.value_or(std::string{})))
+                lines.push_back("ipvsadm " + join_words(w));
+            return lines;
+        }
+        lines.push_back("ipvsadm " + join_words(args));
+        return lines;
+    }
+    auto parsed = ctl::parse_command_multi(std::span<const std::string>(req.words));
+    if (!parsed || std::all_of(parsed->begin(), parsed->end(), reads_only)) return lines;
+    lines.push_back(join_words(req.words));
+    return lines;
 }
 
 // ---- the server ----

@@ -6,9 +6,7 @@
 #include <boost/asio.hpp>
 
 #include <algorithm>
-#include <cctype>
 #include <iterator>
-#include <span>
 #include <cerrno>
 #include <chrono>
 #include <csignal>
@@ -30,7 +28,6 @@
 #include "tapvs/ctl/config.hpp"
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
-#include "tapvs/ctl/ipvsadm.hpp"
 #include "tapvs/io/control.hpp"
 #include "tapvs/io/config_file.hpp"
 #include "tapvs/io/pcap_file.hpp"
@@ -60,56 +57,6 @@ Timestamp stamp_now() {
 }
 
 core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
-
-// A word as the configuration language reads it back: as is when plain, else in single quotes.
-std::string shell_word(const std::string& w) {
-    const bool plain = !w.empty() && std::all_of(w.begin(), w.end(), [](unsigned char c) {
-        return std::isalnum(c) || std::strchr("_./:=,+@%-", c) != nullptr;
-    });
-    if (plain && w[0] != '@') return w;
-    std::string q = "'";
-    for (char c : w) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-std::string join_words(std::span<const std::string> words) {
-    std::string line;
-    for (const auto& w : words) line += (line.empty() ? "" : " ") + shell_word(w);
-    return line;
-}
-
-// What only reads: ipvsadm -L/-S/-h/-v, sysctl and /proc reads, ip ... show.
-bool reads_only(const ctl::Command& c) {
-    return std::holds_alternative<ctl::cmd::List>(c) || std::holds_alternative<ctl::cmd::Save>(c) ||
-           std::holds_alternative<ctl::cmd::Help>(c) || std::holds_alternative<ctl::cmd::Version>(c) ||
-           std::holds_alternative<ctl::cmd::SysctlGet>(c) || std::holds_alternative<ctl::cmd::Show>(c);
-}
-
-// A control request as lines of a configuration file, for a recording's director.conf: none for a
-// request that only reads or does not parse; `ipvsadm -R` as the lines of its input.
-std::vector<std::string> as_config_lines(const ControlRequest& req) {
-    std::vector<std::string> lines;
-    if (req.words.empty()) return lines;
-    const std::string& first = req.words[0];
-    const auto slash = first.rfind('/');
-    const std::string name = slash == std::string::npos ? first : first.substr(slash + 1);
-    if (name == "ipvsadm" || name == "tapvsadm") {
-        const std::span<const std::string> args(req.words.data() + 1, req.words.size() - 1);
-        auto parsed = ctl::parse_ipvsadm(args);
-        if (!parsed || reads_only(*parsed)) return lines;
-        if (std::holds_alternative<ctl::cmd::Restore>(*parsed)) {
-            for (const auto& w : ctl::split_ipvsadm_restore(req.payload.value_or(std::string{})))
-                lines.push_back("ipvsadm " + join_words(w));
-            return lines;
-        }
-        lines.push_back("ipvsadm " + join_words(args));
-        return lines;
-    }
-    auto parsed = ctl::parse_command_multi(std::span<const std::string>(req.words));
-    if (!parsed || std::all_of(parsed->begin(), parsed->end(), reads_only)) return lines;
-    lines.push_back(join_words(req.words));
-    return lines;
-}
 
 struct LivePort {
     core::PortId id = core::kNoPort;
@@ -146,10 +93,15 @@ private:
         if (port >= by_id.size() || !by_id[port]) return;
         LivePort& p = *by_id[port];
         if (p.sent_pcap) p.sent_pcap->write(when, frame);
-        std::uint8_t hdr[net::kVnetHdrLen];
-        net::write_vnet_hdr(hdr, off);
-        iovec iov[2] = {{hdr, sizeof hdr}, {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
-        const ssize_t n = p.vnet ? ::writev(p.fd, iov, 2) : ::write(p.fd, frame.data(), frame.size());
+        ssize_t n;
+        if (p.vnet) {
+            std::uint8_t hdr[net::kVnetHdrLen];
+            net::write_vnet_hdr(hdr, off);
+            iovec iov[2] = {{hdr, sizeof hdr}, {const_cast<std::uint8_t*>(frame.data()), frame.size()}};
+            n = ::writev(p.fd, iov, 2);
+        } else {
+            n = ::write(p.fd, frame.data(), frame.size());
+        }
         if (n < 0) {
             const int e = errno;
             ++p.tx_dropped;
@@ -489,7 +441,7 @@ private:
         ctl::Reply r = serve_request(engine_, req, now);
         if (trace_) {  // recording: the replay's configuration gets the change, at its time
             const std::int64_t us = (now - start_).count() / 1000;
-            for (auto& l : as_config_lines(req)) recorded_.push_back(fmt::format("@{}.{:06} {}", us / 1000000, us % 1000000, l));
+            for (auto& l : recordable_lines(req)) recorded_.push_back(fmt::format("@{}.{:06} {}", us / 1000000, us % 1000000, l));
         }
         std::string after;
         for (const auto& s : engine_.ipvs().services()) after += "tapvs: " + service_line(*s) + "\n";

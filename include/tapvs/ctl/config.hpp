@@ -47,6 +47,10 @@ struct ConfigError {
     std::string to_string() const;  // "FILE:LINE: MESSAGE"
 };
 
+// The programs whose lines parse_command_multi() takes (by basename): ipvsadm, tapvsadm, ip, ifconfig,
+// route, sysctl, echo, cat, iptables, iptables-nft, iptables-legacy.
+bool is_known_program(std::string_view name);
+
 // One command line, dispatched on the basename of its first word: ipvsadm / tapvsadm, ip,
 // ifconfig, route, sysctl, echo, cat, iptables (-nft, -legacy). Some lines give several commands
 // (`sysctl -w a=1 b=2`, `ifconfig eth0 ADDR up`) and some none (`iptables -F` of the filter

@@ -62,6 +62,11 @@ std::string control_socket_path(const std::string& explicit_path = {});
 // ctl::execute, command by command, stopping at the first failure. The replies' texts are joined.
 ctl::Reply serve_request(core::Engine& engine, const ControlRequest& req, core::Timestamp now);
 
+// The request as lines of a configuration file, for a recording's director.conf: none for a request
+// that only reads (ipvsadm -L/-S/-h/-v, sysctl and /proc reads, ip ... show) or does not parse;
+// `ipvsadm -R` as the lines of its input; words quoted as the tokenizer reads them back.
+std::vector<std::string> recordable_lines(const ControlRequest& req);
+
 // The server: accepts on `path` in `io` and answers each request with `handler`'s reply.
 class ControlServer {
 public:

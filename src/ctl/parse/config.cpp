@@ -57,6 +57,13 @@ std::string trim_newline(std::string s) {
 
 std::string ConfigError::to_string() const { return fmt::format("{}:{}: {}", file, line, message); }
 
+bool is_known_program(std::string_view name) {
+    for (std::string_view p : {"ipvsadm", "tapvsadm", "ip", "ifconfig", "route", "sysctl", "echo", "cat", "iptables",
+                               "iptables-nft", "iptables-legacy"})
+        if (name == p) return true;
+    return false;
+}
+
 Result<std::vector<Command>, Reply> parse_command_multi(std::span<const Word> words, const IpvsadmContext& ctx) {
     if (words.empty()) return std::vector<Command>{};
     if (words[0].redirect) return detail::fail(1, "tapvs: a line may not start with a redirection");

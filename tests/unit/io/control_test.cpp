@@ -250,3 +250,27 @@ TEST_CASE("control: a server on a Unix socket answers, refuses bad requests and 
     REQUIRE_FALSE(gone.ok());
     CHECK(gone.error() == "cannot reach the engine at " + path + ": No such file or directory");
 }
+
+TEST_CASE("control: recordable_lines keeps what changes the director, as lines the config reads back",
+          "[io][control]") {
+    auto lines = [](std::vector<std::string> words, std::optional<std::string> payload = std::nullopt) {
+        io::ControlRequest r;
+        r.words = std::move(words);
+        r.payload = std::move(payload);
+        return io::recordable_lines(r);
+    };
+    using L = std::vector<std::string>;
+    CHECK(lines({"tapvsadm", "-e", "-t", "192.168.1.10:80", "-r", "172.16.10.212:80", "-m", "-w", "0"}) ==
+          L{"ipvsadm -e -t 192.168.1.10:80 -r 172.16.10.212:80 -m -w 0"});
+    CHECK(lines({"/usr/sbin/ipvsadm", "-L", "-n"}).empty());
+    CHECK(lines({"ipvsadm", "-S", "-n"}).empty());
+    CHECK(lines({"ipvsadm", "-A", "-t"}).empty());  // does not parse: nothing changed
+    CHECK(lines({"ipvsadm", "-R"}, "-A -t 10.0.0.1:80 -s rr\n-a -t 10.0.0.1:80 -r 10.0.1.1:80 -m\n") ==
+          L{"ipvsadm -A -t 10.0.0.1:80 -s rr", "ipvsadm -a -t 10.0.0.1:80 -r 10.0.1.1:80 -m"});
+    CHECK(lines({"sysctl", "-w", "net.ipv4.ip_forward=1"}) == L{"sysctl -w net.ipv4.ip_forward=1"});
+    CHECK(lines({"sysctl", "-n", "net.ipv4.ip_forward"}).empty());
+    CHECK(lines({"cat", "/proc/sys/net/ipv4/ip_forward"}).empty());
+    CHECK(lines({"ip", "addr", "add", "10.0.0.1/24", "dev", "eth0", "label", "eth0:my vip"}) ==
+          L{"ip addr add 10.0.0.1/24 dev eth0 label 'eth0:my vip'"});
+    CHECK(lines({"echo", "1", ">", "/proc/sys/net/ipv4/ip_forward"}) == L{"echo 1 > /proc/sys/net/ipv4/ip_forward"});
+}
