@@ -282,7 +282,9 @@ public:
         for (const auto& s : engine_.ipvs().services()) err_ << "tapvs: " << service_line(*s) << "\n";
 
         if (int rc = open_ports()) return rc;
-        if (int rc = open_recording()) return rc;
+        observers_.list.push_back(&logger_);
+        if (!opts_.record_dir.empty())
+            if (int rc = open_recording(opts_.record_dir)) return rc;
         engine_.set_observer(&observers_);
 
         asio::signal_set signals(io_, SIGINT, SIGTERM);
@@ -299,12 +301,7 @@ public:
         control_.reset();  // control socket: removed on a clean exit
         const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         engine_.set_observer(nullptr);
-        for (auto& p : ports_) {
-            if (p->sent_pcap) p->sent_pcap->flush();
-            if (p->received_pcap) p->received_pcap->flush();
-        }
-        if (trace_file_) trace_file_->flush();
-        if (int rc = write_recorded_config()) return rc;
+        if (int rc = close_recording()) return rc;
         print_counters(elapsed);
         return 0;
     }
@@ -358,14 +355,14 @@ private:
         return 0;
     }
 
-    int open_recording() {
-        observers_.list.push_back(&logger_);
-        if (opts_.record_dir.empty()) return 0;
-        const std::filesystem::path dir(opts_.record_dir);
+    // Recording into `dir` (created if missing): <port>.pcap, <port>.in.pcap, trace.jsonl; the trace's
+    // times count from the run's start whatever the directory.
+    int open_recording(const std::string& dir_name) {
+        const std::filesystem::path dir(dir_name);
         std::error_code ec;
         std::filesystem::create_directories(dir, ec);
         if (ec) {
-            err_ << "tapvs run: " << opts_.record_dir << ": " << ec.message() << "\n";
+            err_ << "tapvs run: " << dir_name << ": " << ec.message() << "\n";
             return 1;
         }
         for (auto& p : ports_) {
@@ -386,15 +383,65 @@ private:
         trace_ = std::make_unique<TraceWriter>(*trace_file_, engine_.host());
         trace_->write_header(TraceHeader{start_, opts_.seed, opts_.config});
         observers_.list.push_back(trace_.get());
+        record_dir_ = dir_name;
         return 0;
+    }
+
+    // Ends the recording in record_dir_ (if any): the files are flushed and closed and
+    // director.conf is written beside them.
+    int close_recording() {
+        if (record_dir_.empty()) return 0;
+        for (auto& p : ports_) {
+            if (p->sent_pcap) p->sent_pcap->flush();
+            if (p->received_pcap) p->received_pcap->flush();
+            p->sent_pcap.reset();
+            p->received_pcap.reset();
+        }
+        std::erase(observers_.list, static_cast<core::EngineObserver*>(trace_.get()));
+        trace_.reset();
+        if (trace_file_) trace_file_->flush();
+        trace_file_.reset();
+        const int rc = write_recorded_config(record_dir_);
+        record_dir_.clear();
+        return rc;
+    }
+
+    // `tapvs record DIR` through the control socket (tapvs lab, one directory per step): the recording
+    // moves on to DIR; `tapvs record off` ends it. Only a run started with --record takes it, so that
+    // the TAPs have no offloads and every recording holds wire frames.
+    static bool is_record_request(const ControlRequest& req) {
+        return req.words.size() >= 2 && req.words[0] == "tapvs" && req.words[1] == "record";
+    }
+    ctl::Reply rotate_recording(const ControlRequest& req) {
+        ctl::Reply r;
+        if (req.words.size() != 3 || req.words[2].empty()) {
+            r.status = 2;
+            r.err = "tapvs record: usage: tapvs record DIR|off\n";
+            return r;
+        }
+        if (opts_.record_dir.empty()) {
+            r.status = 1;
+            r.err = "tapvs record: this run was started without --record\n";
+            return r;
+        }
+        if (close_recording() != 0) {
+            r.status = 1;
+            r.err = "tapvs record: could not finish the recording\n";
+            return r;
+        }
+        if (req.words[2] == "off") return r;
+        if (open_recording(req.words[2]) != 0) {
+            r.status = 1;
+            r.err = "tapvs record: cannot record in " + req.words[2] + "\n";
+        }
+        return r;
     }
 
     // DIR/director.conf: the configuration file as given, then the commands that came through the
     // control socket as timed lines; with --epoch set to this run's start, `tapvs replay` applies
     // every line at the time the live engine did.
-    int write_recorded_config() {
-        if (opts_.record_dir.empty()) return 0;
-        const std::filesystem::path dir(opts_.record_dir);
+    int write_recorded_config(const std::string& dir_name) {
+        const std::filesystem::path dir(dir_name);
         std::ifstream in(opts_.config, std::ios::binary);
         std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         if (!text.empty() && text.back() != '\n') text += '\n';
@@ -414,7 +461,7 @@ private:
             return 1;
         }
         err_ << fmt::format("tapvs: recorded in {}; replay with\n  tapvs replay --config {} --epoch {}{}\n",
-                            opts_.record_dir, (dir / "director.conf").string(), epoch, ports);
+                            dir_name, (dir / "director.conf").string(), epoch, ports);
         return 0;
     }
 
@@ -434,12 +481,13 @@ private:
     // One request at the current time, after the timers that were due; the services are logged
     // when the request changed them.
     ctl::Reply on_control(const ControlRequest& req) {
+        if (is_record_request(req)) return rotate_recording(req);
         const Timestamp now = stamp_now();
         engine_.expire(now, sink_);
         std::string before;
         for (const auto& s : engine_.ipvs().services()) before += "tapvs: " + service_line(*s) + "\n";
         ctl::Reply r = serve_request(engine_, req, now);
-        if (trace_) {  // recording: the replay's configuration gets the change, at its time
+        if (!opts_.record_dir.empty()) {  // recording: the replay's configuration gets the change, at its time
             const std::int64_t us = (now - start_).count() / 1000;
             for (auto& l : recordable_lines(req)) recorded_.push_back(fmt::format("@{}.{:06} {}", us / 1000000, us % 1000000, l));
         }
@@ -582,6 +630,7 @@ private:
     std::unique_ptr<TraceWriter> trace_;
     std::unique_ptr<ControlServer> control_;  // control socket; after io_, so it closes first
     std::vector<std::string> recorded_;       // control requests that changed something, as timed lines
+    std::string record_dir_;                  // where the recording goes now ("" = nowhere)
 };
 
 }  // namespace

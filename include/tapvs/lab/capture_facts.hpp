@@ -1,0 +1,41 @@
+// What a lab step's captures hold, frame by frame, in the few fields the checks, the diagnosis and
+// the report's ladder diagrams look at. Read with the engine's own parser (net/parse.hpp).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "tapvs/core/time.hpp"
+#include "tapvs/net/addr.hpp"
+
+namespace tapvs::lab {
+
+struct FrameFact {
+    core::Timestamp ts;
+    std::size_t len = 0;  // bytes on the wire
+    net::MacAddr src_mac, dst_mac;
+    bool arp = false;
+    std::uint16_t arp_op = 0;  // 1 request, 2 reply
+    net::MacAddr arp_sha;
+    net::Ipv4Addr arp_spa, arp_tpa;
+    bool ipv4 = false;
+    net::Ipv4Addr src, dst;  // the outer header for IP-in-IP
+    std::uint8_t proto = 0;
+    std::uint16_t sport = 0, dport = 0;
+    std::uint8_t tcp_flags = 0;
+    std::uint8_t icmp_type = 0, icmp_code = 0;
+    bool ipip = false;  // protocol 4: the inner packet below
+    net::Ipv4Addr inner_src, inner_dst;
+    std::uint8_t inner_proto = 0;
+    std::uint16_t inner_sport = 0, inner_dport = 0;
+    std::uint8_t inner_tcp_flags = 0;
+};
+
+// The frames of a pcap file (none if it is missing or unreadable; `error` says which).
+std::vector<FrameFact> read_facts(const std::string& path, std::string* error = nullptr);
+
+// "SYN", "SYN-ACK", "ACK", "FIN-ACK", "RST", ... from TCP flags.
+std::string tcp_flags_text(std::uint8_t flags);
+
+}  // namespace tapvs::lab

@@ -1,0 +1,423 @@
+// The checks of a lab step and, when one fails, the likely cause from what the captures, the
+// director's trace and the hosts' settings show (lab_run.hpp).
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "lab/lab_run.hpp"
+#include "tapvs/net/addr.hpp"
+
+namespace tapvs::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto kToolTimeout = std::chrono::milliseconds(15000);
+
+struct Target {
+    std::string addr;
+    std::string port = "80";
+    std::string path = "/";
+};
+
+Target parse_target(const std::string& t) {
+    Target r;
+    std::string s = t;
+    if (const auto slash = s.find('/'); slash != std::string::npos) r.path = s.substr(slash), s.resize(slash);
+    if (const auto colon = s.find(':'); colon != std::string::npos) r.port = s.substr(colon + 1), s.resize(colon);
+    r.addr = s;
+    return r;
+}
+
+std::string field(const std::string& line, const std::string& key) {
+    const auto at = line.find(key + "=");
+    if (at == std::string::npos) return {};
+    const auto end = line.find(' ', at);
+    return line.substr(at + key.size() + 1, end == std::string::npos ? std::string::npos : end - at - key.size() - 1);
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> v;
+    std::istringstream in(text);
+    for (std::string l; std::getline(in, l);)
+        if (!l.empty()) v.push_back(l);
+    return v;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> v;
+    std::string cur;
+    for (char ch : s) {
+        if (ch == sep) {
+            v.push_back(cur);
+            cur.clear();
+        } else {
+            cur += ch;
+        }
+    }
+    v.push_back(cur);
+    return v;
+}
+
+std::string addr_only(const std::string& cidr) { return cidr.substr(0, cidr.find('/')); }
+
+}  // namespace
+
+std::string LabRun::host_of_mac(const std::string& mac) const {
+    for (const auto& p : lab_.director)
+        if (p.mac == mac) return "director (" + p.name + ")";
+    if (!topo_) return {};
+    for (const auto& h : lab_.hosts)
+        for (const auto& i : h.ifaces)
+            if (topo_->mac_of(h.name, i.name) == mac) return h.name + " (" + i.name + ")";
+    return {};
+}
+
+std::vector<FrameFact> LabRun::facts(const StepRecord& s, const std::string& file) const {
+    return read_facts(s.dir + "/" + file);
+}
+
+std::string LabRun::read_sys(const std::string& host, const std::string& key) const {
+    std::string path = "/proc/sys/" + key;
+    std::replace(path.begin() + 10, path.end(), '.', '/');
+    auto v = netns_read(topo_->ns_of(host), path);
+    if (!v) return "?";
+    std::string t = v.value();
+    while (!t.empty() && (t.back() == '\n' || t.back() == ' ')) t.pop_back();
+    return t;
+}
+
+std::string LabRun::ip_out(const std::string& host, std::vector<std::string> args) const {
+    args.insert(args.begin(), {"ip", "-n", topo_->ns_of(host)});
+    return run(args, kToolTimeout).out;
+}
+
+void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
+    const auto& a = it.check.args;
+    const std::string& kind = it.check.kind;
+    if (kind == "ping") {
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            const Ran p = run(in_netns(topo_->ns_of(a[0]), {self_, "lab", "tool", "ping", a[1]}), kToolTimeout);
+            r.out = p.out + p.err;
+            r.ok = p.status == 0;
+            if (r.ok) break;
+        }
+        return;
+    }
+    if (kind == "http") {
+        const Target t = parse_target(a[1]);
+        const int count = std::stoi(a[2]);
+        std::vector<std::string> argv{self_, "lab", "tool", "fetch", "--host", t.addr, "--port", t.port,
+                                      "--path", t.path, "--count", a[2]};
+        std::size_t i = a[3] == "only" || a[3] == "order" || a[3] == "counts" ? 5 : 4;
+        for (; i + 1 < a.size(); i += 2)
+            if (a[i] == "upload") argv.insert(argv.end(), {"--upload", a[i + 1]});
+        const Ran f = run(in_netns(topo_->ns_of(a[0]), argv), std::chrono::milliseconds(3000 * count + 5000));
+        std::vector<std::string> errors;
+        std::string table;
+        for (const auto& l : lines_of(f.out)) {
+            const std::string who = field(l, "served-by"), e = field(l, "error");
+            r.served.push_back(who.empty() ? "-" : who);
+            if (!e.empty()) errors.push_back(e);
+            table += fmt::format("{} from {} -> {}\n", l.substr(0, l.find(' ')), field(l, "local"),
+                                 e.empty() ? who + " (" + field(l, "ms") + " ms)" : "error: " + e);
+        }
+        const std::set<std::string> distinct(r.served.begin(), r.served.end());
+        const bool all_ok = errors.empty() && static_cast<int>(r.served.size()) == count;
+        const std::string& p = a[3];
+        if (p == "alternate") {
+            r.ok = all_ok && distinct.size() >= 2;
+            for (std::size_t k = 1; r.ok && k < r.served.size(); ++k) r.ok = r.served[k] != r.served[k - 1];
+        } else if (p == "same") {
+            r.ok = all_ok && distinct.size() == 1;
+        } else if (p == "spread") {
+            r.ok = all_ok && distinct.size() >= 2;
+        } else if (p == "any") {
+            r.ok = all_ok;
+        } else if (p == "fails") {
+            r.ok = static_cast<int>(errors.size()) == count;
+        } else if (p == "only") {
+            const auto allowed = split(a[4], ',');
+            r.ok = all_ok && std::all_of(r.served.begin(), r.served.end(), [&](const std::string& w) {
+                       return std::find(allowed.begin(), allowed.end(), w) != allowed.end();
+                   });
+        } else if (p == "counts") {  // counts rs1=6,rs2=2: exactly so many requests each
+            std::map<std::string, int> got;
+            for (const auto& w : r.served) ++got[w];
+            std::map<std::string, int> want;
+            for (const auto& kv : split(a[4], ','))
+                if (const auto eq = kv.find('='); eq != std::string::npos) want[kv.substr(0, eq)] = std::atoi(kv.c_str() + eq + 1);
+            r.ok = all_ok && got == want;
+        } else if (p == "order") {
+            const auto want = split(a[4], ',');
+            r.ok = all_ok;
+            for (std::size_t k = 0; r.ok && k < r.served.size(); ++k) r.ok = r.served[k] == want[k % want.size()];
+        }
+        std::string seq;
+        for (const auto& w : r.served) seq += (seq.empty() ? "" : " ") + w;
+        r.out = fmt::format("served by: {}\n{}", seq.empty() ? "(no answer)" : seq, table);
+        if (!f.err.empty()) r.out += f.err;
+        return;
+    }
+    if (kind == "arp") {
+        const std::string host = a[0].substr(0, a[0].find(':'));
+        const std::string iface = a[0].find(':') == std::string::npos ? lab_.host(host)->ifaces.front().name
+                                                                       : a[0].substr(a[0].find(':') + 1);
+        const Ran p = run(in_netns(topo_->ns_of(host), {self_, "lab", "tool", "arp", "--iface", iface, "--target", a[1]}),
+                          kToolTimeout);
+        int director = 0, others = 0;
+        for (const auto& l : lines_of(p.out)) {
+            const std::string mac = l.substr(l.rfind(' ') + 1);
+            const std::string who = host_of_mac(mac);
+            if (who.starts_with("director")) ++director; else ++others;
+            r.out += fmt::format("{} is at {} ({})\n", a[1], mac, who.empty() ? "unknown" : who);
+        }
+        if (r.out.empty()) r.out = "nobody answered\n" + p.err;
+        r.ok = director == 1 && others == 0;
+        return;
+    }
+    if (kind == "again") {
+        auto found = open_.find(a[0]);
+        if (found == open_.end()) {
+            r.ok = false;
+            r.out = "the connection " + a[0] + " was not opened";
+            return;
+        }
+        Process& p = *found->second.proc;
+        const std::size_t before = lines_of(p.read_log()).size();
+        p.write_line("");
+        p.wait_for_lines(before + 1, std::chrono::milliseconds(8000));
+        const auto l = lines_of(p.read_log());
+        const std::string last = l.size() > before ? l.back() : "";
+        const std::string who = field(last, "served-by");
+        r.served.push_back(who.empty() ? "-" : who);
+        r.ok = a[1] == "same" ? who == found->second.first : who.empty();
+        r.out = who.empty() ? fmt::format("connection {}: no answer ({})", a[0], last.empty() ? "nothing" : field(last, "error"))
+                            : fmt::format("connection {} ({}): served by {} again (first: {})", a[0], field(last, "local"),
+                                          who, found->second.first);
+        return;
+    }
+    r.ok = false;
+    r.out = "unknown check " + kind;
+}
+
+void LabRun::open_connection(const Item& it, ItemRecord& r) {
+    const Target t = parse_target(it.target);
+    auto p = Process::start(in_netns(topo_->ns_of(it.host), {self_, "lab", "tool", "fetch", "--host", t.addr, "--port",
+                                                             t.port, "--path", t.path, "--count", "1000", "--keep",
+                                                             "--timeout", "5"}),
+                            fmt::format("{}/open-{}.log", topo_->work(), it.name), true);
+    if (!p) {
+        r.ok = false;
+        r.out = p.error();
+        return;
+    }
+    auto proc = std::make_unique<Process>(std::move(p.value()));
+    proc->wait_for_lines(1, std::chrono::milliseconds(8000));
+    const auto l = lines_of(proc->read_log());
+    const std::string who = l.empty() ? "" : field(l.front(), "served-by");
+    r.ok = !who.empty();
+    r.served.push_back(who.empty() ? "-" : who);
+    r.out = who.empty() ? "no answer" : fmt::format("connection {} from {} is open, served by {}", it.name,
+                                                   field(l.front(), "local"), who);
+    open_[it.name] = OpenConn{std::move(proc), who};
+}
+
+void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
+    const auto& a = it.check.args;
+    std::set<std::string> director_macs;
+    for (const auto& p : lab_.director) director_macs.insert(p.mac);
+    if (it.check.kind == "bypass") {
+        const Host* h = lab_.host(a[0]);
+        const std::string vip = a[1];
+        std::map<std::string, int> from;
+        int replies = 0;
+        for (const auto& f : facts(s, h->name + "-" + h->ifaces.front().name + ".pcap"))
+            if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip)
+                ++replies, ++from[f.src_mac.to_string()];
+        int via_director = 0;
+        for (const auto& p : lab_.director)
+            for (const auto& f : facts(s, p.name + ".in.pcap"))
+                if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) &&
+                    director_macs.count(f.dst_mac.to_string()))
+                    ++via_director;
+        r.ok = replies > 0 && via_director == 0;
+        for (const auto& [mac, n] : from) {
+            const std::string who = host_of_mac(mac);
+            r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, h->name, mac,
+                                 who.empty() ? "unknown" : who);
+        }
+        if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, h->name);
+        r.out += fmt::format("the director received {} of them\n", via_director);
+        return;
+    }
+    if (it.check.kind == "tunnel") {
+        r.ok = true;
+        for (const auto& name : a) {
+            const Host* h = lab_.host(name);
+            const std::string me = addr_only(h->ifaces.front().addr);
+            int n = 0;
+            std::string example;
+            for (const auto& f : facts(s, h->name + "-" + h->ifaces.front().name + ".pcap"))
+                if (f.ipip && f.dst.to_string() == me && director_macs.count(f.src_mac.to_string())) {
+                    if (n++ == 0)
+                        example = fmt::format("outer {} -> {}, inner {}:{} -> {}:{}", f.src.to_string(), f.dst.to_string(),
+                                              f.inner_src.to_string(), f.inner_sport, f.inner_dst.to_string(),
+                                              f.inner_dport);
+                }
+            const auto mode = ipip_mode_.find(name);
+            r.out += fmt::format("{}: {} IP-in-IP packets from the director{}{}\n", name, n,
+                                 example.empty() ? "" : " (" + example + ")",
+                                 mode == ipip_mode_.end() ? ""
+                                 : mode->second == "kernel" ? ", decapsulated by the kernel's tunl0"
+                                                            : ", decapsulated by tapvs in userspace into tunl0");
+            r.ok = r.ok && n > 0;
+        }
+    }
+}
+
+// The likely causes of a failed check, from the step's captures (closed by now), the director's
+// trace and the hosts' settings. Each cause says what was seen and what the guide does about it.
+void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
+    std::set<std::string> director_macs;
+    for (const auto& p : lab_.director) director_macs.insert(p.mac);
+
+    // 1. A real server answering ARP for an address of the director (the VIP): arp_ignore/arp_announce.
+    if (it.kind == Item::Kind::check && it.check.kind == "arp") {
+        std::istringstream in(r.out);
+        for (std::string l; std::getline(in, l);) {
+            const auto open = l.find('('), close = l.rfind(')');
+            if (open == std::string::npos) continue;
+            const std::string who = l.substr(open + 1, close - open - 1);
+            if (who.starts_with("director") || who == "unknown") continue;
+            const std::string host = who.substr(0, who.find(' '));
+            const std::string dev = who.substr(who.find('(') + 1, who.find(')') - who.find('(') - 1);
+            r.causes.push_back(fmt::format(
+                "{} answers ARP for {}: it holds that address too, and its arp_ignore is {} (all) / {} ({}), arp_announce "
+                "{} / {}. A DR or TUN real server must not answer for the VIP: the guide sets arp_ignore=1 and "
+                "arp_announce=2 (net.ipv4.conf.all and .{}) before putting the VIP on lo.",
+                host, it.check.args[1], read_sys(host, "net.ipv4.conf.all.arp_ignore"),
+                read_sys(host, "net.ipv4.conf." + dev + ".arp_ignore"), dev,
+                read_sys(host, "net.ipv4.conf.all.arp_announce"), read_sys(host, "net.ipv4.conf." + dev + ".arp_announce"),
+                dev));
+        }
+        if (r.out.starts_with("nobody"))
+            r.causes.push_back(fmt::format("nobody has {}: the director has not been given it (ifconfig/ip addr on the director)",
+                                           it.check.args[1]));
+        return;
+    }
+
+    // The real servers of the director's table (ipvsadm -L -n) and how each is reached.
+    struct Real {
+        std::string host, addr, fwd;
+    };
+    std::vector<Real> reals;
+    std::istringstream tab(s.ipvsadm.empty() ? director_call({"ipvsadm", "-L", "-n"}).out : s.ipvsadm);
+    for (std::string l; std::getline(tab, l);) {
+        std::istringstream w(l);
+        std::string arrow, ep, fwd;
+        w >> arrow >> ep >> fwd;
+        if (arrow != "->" || ep == "RemoteAddress:Port") continue;
+        const std::string addr = ep.substr(0, ep.rfind(':'));
+        for (const auto& h : lab_.hosts)
+            for (const auto& i : h.ifaces)
+                if (addr_only(i.addr) == addr &&
+                    std::none_of(reals.begin(), reals.end(), [&](const Real& x) { return x.host == h.name; }))
+                    reals.push_back(Real{h.name, addr, fwd});
+    }
+    if (reals.empty() && it.kind == Item::Kind::check && (it.check.kind == "http" || it.check.kind == "again"))
+        r.causes.push_back("the director has no real server (ipvsadm -L -n lists none): ipvsadm -A then -a");
+
+    std::map<std::string, std::vector<FrameFact>> sent;  // the director's frames, by port
+    for (const auto& p : lab_.director) sent[p.name] = facts(s, p.name + ".pcap");
+    for (const auto& real : reals) {
+        const Host* h = lab_.host(real.host);
+        const std::string iface = h->ifaces.front().name;
+        const std::string mac = topo_->mac_of(real.host, iface);
+        const auto rs = facts(s, real.host + "-" + iface + ".pcap");
+        std::size_t to_rs = 0, biggest = 0;
+        for (const auto& [port, frames] : sent)
+            for (const auto& f : frames)
+                if (f.ipv4 && f.dst_mac.to_string() == mac && f.proto != 1) ++to_rs, biggest = std::max(biggest, f.len);
+        std::size_t replies = 0, proto_unreach = 0, ipip_in = 0;
+        for (const auto& f : rs) {
+            if (f.src_mac.to_string() == mac && f.ipv4 && (f.proto == 6 || f.proto == 17)) ++replies;
+            if (f.src_mac.to_string() == mac && f.ipv4 && f.proto == 1 && f.icmp_type == 3 && f.icmp_code == 2) ++proto_unreach;
+            if (f.dst_mac.to_string() == mac && f.ipip) ++ipip_in;
+        }
+        // Too big: the director sent frames longer than the real server's interface takes.
+        const std::string link = ip_out(real.host, {"-o", "link", "show", "dev", iface});
+        const auto m = link.find(" mtu ");
+        const std::size_t mtu = m == std::string::npos ? 1500 : std::stoul(link.substr(m + 5));
+        if (biggest > mtu + 14)
+            r.causes.push_back(fmt::format(
+                "too big: the director sent {} frames of up to {} bytes, but {}'s {} has MTU {} (frames of at most {} "
+                "bytes), so the largest were dropped on arrival. {}Give the real server's link the segment's MTU, or "
+                "make the packets smaller.",
+                real.host, biggest, real.host, iface, mtu, mtu + 14,
+                real.fwd == "Tunnel" ? "IP-in-IP adds 20 bytes the client's TCP does not know about. " : ""));
+        if (real.fwd == "Masq" && to_rs > 0) {
+            std::size_t back = 0;
+            for (const auto& p : lab_.director)
+                for (const auto& f : facts(s, p.name + ".in.pcap"))
+                    if (f.ipv4 && f.src.to_string() == real.addr && f.src_mac.to_string() == mac) ++back;
+            if (back == 0) {
+                std::string route = ip_out(real.host, {"route", "show", "default"});
+                while (!route.empty() && route.back() == '\n') route.pop_back();
+                r.causes.push_back(fmt::format(
+                    "{} got {} packets from the director but none of its {} answers came back through it: its default "
+                    "route is {}. In LVS-NAT the replies must return through the director to be rewritten: the real "
+                    "servers' default gateway is the director's DIP (route add default gw DIP).",
+                    real.host, to_rs, replies, route.empty() ? "missing" : "`" + route + "'"));
+            }
+        }
+        if (real.fwd == "Tunnel" && proto_unreach > 0)
+            r.causes.push_back(fmt::format(
+                "no tunnel on {}: it answered {} IP-in-IP packets from the director with ICMP protocol-unreachable, as a "
+                "kernel does with no ipip module and nothing else taking protocol 4. The real server needs tunl0 (the "
+                "ipip module, or tapvs's decapsulator: `ipip {}` in the lab) with the VIP on it.",
+                real.host, proto_unreach, real.host));
+        if (real.fwd == "Tunnel" && ipip_in > 0 && proto_unreach == 0 && replies == 0) {
+            const std::string all = read_sys(real.host, "net.ipv4.conf.all.rp_filter");
+            const std::string tun = read_sys(real.host, "net.ipv4.conf.tunl0.rp_filter");
+            if (all != "0" || (tun != "0" && tun != "?"))
+                r.causes.push_back(fmt::format(
+                    "{} drops the decapsulated packets: rp_filter is {} (all) / {} (tunl0). The inner packet comes from "
+                    "the client, whose route is not via tunl0, so reverse-path filtering drops it; the guide sets "
+                    "rp_filter to 0 for tunl0 and all.",
+                    real.host, all, tun));
+        }
+        if (real.fwd == "Route" && to_rs > 0 && replies == 0) {
+            const std::string addrs = ip_out(real.host, {"-o", "-4", "addr", "show"});
+            r.causes.push_back(fmt::format(
+                "{} got {} frames from the director (its MAC, the VIP inside) and sent nothing back: does it hold the "
+                "VIP on lo? Its addresses:\n{}",
+                real.host, to_rs, addrs));
+        }
+    }
+    // The director's own drops in the step, by reason.
+    std::ifstream trace(s.dir + "/trace.jsonl");
+    std::map<std::string, int> drops;
+    for (std::string l; std::getline(trace, l);)
+        if (l.find("\"event\":\"drop\"") != std::string::npos) {
+            const auto at = l.find("\"reason\":\"");
+            if (at != std::string::npos) ++drops[l.substr(at + 10, l.find('"', at + 10) - at - 10)];
+        }
+    if (drops.count("frag_needed"))
+        r.causes.push_back(fmt::format("too big: the director dropped {} packets too big for the way on and sent "
+                                       "`fragmentation needed' back (frag_needed in step-{}/trace.jsonl)",
+                                       drops["frag_needed"], s.n));
+    if (r.causes.empty() && !drops.empty()) {
+        std::string list;
+        for (const auto& [reason, n] : drops) list += fmt::format("{}{} {}", list.empty() ? "" : ", ", n, reason);
+        r.causes.push_back("the director dropped frames: " + list + " (tapvs trace explain step-N/trace.jsonl)");
+    }
+}
+
+}  // namespace tapvs::lab

@@ -1,0 +1,97 @@
+// tapvs lab replay OUT/NAME --step N (runner.hpp): a recorded step through `tapvs replay`, its
+// scheduling decisions compared with the live ones.
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "tapvs/io/replay.hpp"
+#include "tapvs/lab/capture_facts.hpp"
+#include "tapvs/lab/runner.hpp"
+
+namespace tapvs::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> schedule_lines(const std::string& trace, double from) {
+    std::vector<std::string> v;
+    std::ifstream in(trace);
+    for (std::string l; std::getline(in, l);) {
+        if (l.find("\"event\":\"schedule\"") == std::string::npos) continue;
+        const auto at = l.find("\"t\":");
+        if (at == std::string::npos || std::stod(l.substr(at + 4)) < from) continue;
+        v.push_back(l);
+    }
+    return v;
+}
+
+}  // namespace
+
+int replay_step(const std::string& recorded, int step, std::ostream& out, std::ostream& err) {
+    const fs::path root(recorded);
+    const fs::path dir = root / fmt::format("step-{}", step);
+    const fs::path conf = dir / "director.conf";
+    std::ifstream cf(conf);
+    if (!cf) {
+        err << "tapvs lab replay: " << conf.string() << " is missing (was step " << step << " recorded?)\n";
+        return 1;
+    }
+    std::string epoch;
+    for (std::string l; epoch.empty() && std::getline(cf, l);)
+        if (const auto at = l.find("--epoch "); at != std::string::npos && l.starts_with("#")) {
+            std::istringstream w(l.substr(at + 8));
+            w >> epoch;
+        }
+    io::ReplayOptions o;
+    o.config = conf.string();
+    o.epoch_us = io::parse_epoch(epoch);
+    if (!o.epoch_us) {
+        err << "tapvs lab replay: " << conf.string() << " names no --epoch\n";
+        return 1;
+    }
+    // The director's inputs from the lab's start: the connection table, the schedulers' positions and
+    // the persistence templates of a step are made by the steps before it.
+    std::vector<std::string> ports;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().string().ends_with(".in.pcap")) {
+            const std::string f = e.path().filename().string();
+            ports.push_back(f.substr(0, f.size() - 8));
+        }
+    std::sort(ports.begin(), ports.end());
+    double from = 1e300;
+    std::string cmd = fmt::format("tapvs replay --config {} --epoch {}", o.config, epoch);
+    for (int k = 1; k <= step; ++k)
+        for (const auto& p : ports) {
+            const fs::path f = root / fmt::format("step-{}", k) / (p + ".in.pcap");
+            if (!fs::exists(f)) continue;
+            o.ports.emplace_back(p, f.string());
+            cmd += fmt::format(" --port {}={}", p, f.string());
+            if (k == step)
+                for (const auto& fact : read_facts(f.string())) from = std::min(from, static_cast<double>(fact.ts.us()) / 1e6 - 1e-7);
+        }
+    o.out_dir = (dir / "replay").string();
+    o.quiet = true;
+    std::ostringstream summary;
+    cmd += " --out " + o.out_dir;
+    out << "== " << cmd << "\n";
+    if (int rc = io::run_replay(o, summary, err)) return rc;
+    const auto live = schedule_lines((dir / "trace.jsonl").string(), from);
+    const auto replayed = schedule_lines((dir / "replay" / "trace.jsonl").string(), from);
+    if (live == replayed) {
+        out << fmt::format("step {}: {} scheduling decisions, identical to the live run's\n", step, live.size());
+        return 0;
+    }
+    out << fmt::format("step {}: the replay decided differently ({} live decisions, {} replayed)\n", step, live.size(),
+                       replayed.size());
+    for (std::size_t i = 0; i < std::max(live.size(), replayed.size()); ++i) {
+        const std::string a = i < live.size() ? live[i] : "(none)", b = i < replayed.size() ? replayed[i] : "(none)";
+        if (a != b) out << "  live:   " << a << "\n  replay: " << b << "\n";
+    }
+    return 1;
+}
+
+}  // namespace tapvs::lab

@@ -1,0 +1,296 @@
+#include "tapvs/lab/topology.hpp"
+
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sched.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace tapvs::lab {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr auto kIpTimeout = std::chrono::milliseconds(10000);
+
+std::string random_id() {
+    std::random_device rd;
+    return fmt::format("{:06x}", rd() & 0xffffff);
+}
+
+// Runs `fn` in a child that has joined `ns`; the child's exit status (0 = fine, else an errno).
+template <class Fn>
+int in_child_of_netns(const std::string& ns, Fn fn) {
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        const int fd = ::open(("/run/netns/" + ns).c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || ::setns(fd, CLONE_NEWNET) < 0) ::_exit(errno ? errno : 1);
+        ::_exit(fn());
+    }
+    if (pid < 0) return errno;
+    int st = 0;
+    while (::waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
+bool proc_sys_path(const std::string& path) {
+    return path.starts_with("/proc/sys/") && path.find("..") == std::string::npos;
+}
+
+}  // namespace
+
+std::vector<std::string> in_netns(const std::string& ns, std::vector<std::string> argv) {
+    argv.insert(argv.begin(), {"ip", "netns", "exec", ns});
+    return argv;
+}
+
+std::string netns_write(const std::string& ns, const std::string& path, const std::string& value) {
+    if (!proc_sys_path(path)) return path + ": only files under /proc/sys are written";
+    const int rc = in_child_of_netns(ns, [&] {
+        const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+        if (fd < 0) return errno;
+        const std::string v = value + "\n";
+        const ssize_t n = ::write(fd, v.data(), v.size());
+        const int e = n < 0 ? errno : 0;
+        ::close(fd);
+        return e;
+    });
+    return rc == 0 ? std::string() : fmt::format("{}: {}", path, std::strerror(rc));
+}
+
+Result<std::string, std::string> netns_read(const std::string& ns, const std::string& path) {
+    if (!proc_sys_path(path)) return Err(path + ": only files under /proc/sys are read");
+    int p[2];
+    if (::pipe(p) < 0) return Err(std::string(std::strerror(errno)));
+    const int rc = in_child_of_netns(ns, [&] {
+        ::close(p[0]);
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) return errno;
+        char buf[4096];
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n > 0) (void)!::write(p[1], buf, static_cast<std::size_t>(n));
+        return n < 0 ? errno : 0;
+    });
+    ::close(p[1]);
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = ::read(p[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+    ::close(p[0]);
+    if (rc != 0) return Err(fmt::format("{}: {}", path, std::strerror(rc)));
+    return text;
+}
+
+std::string Topology::run_ip(std::vector<std::string> args, std::ostream& log) {
+    args.insert(args.begin(), "ip");
+    std::string line;
+    for (const auto& a : args) line += (line.empty() ? "" : " ") + a;
+    log << "  " << line << "\n";
+    const Ran r = run(args, kIpTimeout);
+    if (r.status == 0) return {};
+    return fmt::format("`{}' failed: {}", line, r.err.empty() ? fmt::format("status {}", r.status) : r.err);
+}
+
+Result<std::unique_ptr<Topology>, std::string> Topology::build(const Lab& lab, std::ostream& log) {
+    if (!have_program("ip")) return Err(std::string("`ip' (iproute2) is not installed: apt-get install iproute2"));
+    if (::access("/dev/net/tun", R_OK | W_OK) != 0) return Err(std::string("/dev/net/tun is not usable (root? the tun module?)"));
+    std::unique_ptr<Topology> t(new Topology());
+    t->id_ = random_id();
+    t->lab_name_ = lab.name;
+    t->work_ = fmt::format("{}/{}", kLabRunDir, t->id_);
+    std::error_code ec;
+    fs::create_directories(t->work_, ec);
+    if (ec) return Err(fmt::format("{}: {}", t->work_, ec.message()));
+    t->bridge_ns_ = fmt::format("tapvs-{}-net", t->id_);
+    for (const auto& h : lab.hosts) t->host_ns_[h.name] = fmt::format("tapvs-{}-{}", t->id_, h.name);
+    t->write_state();
+
+    auto fail = [&](std::string e) -> Result<std::unique_ptr<Topology>, std::string> {
+        t->tear_down();
+        return Err(std::move(e));
+    };
+    std::vector<std::string> all{t->bridge_ns_};
+    for (const auto& h : lab.hosts) all.push_back(t->host_ns_[h.name]);
+    for (const auto& ns : all) {
+        if (auto e = t->run_ip({"netns", "add", ns}, log); !e.empty()) return fail(e);
+        t->namespaces_.push_back(ns);
+        t->write_state();
+        // IPv6 off before any interface exists: no router solicitations or DAD in the captures.
+        netns_write(ns, "/proc/sys/net/ipv6/conf/all/disable_ipv6", "1");
+        netns_write(ns, "/proc/sys/net/ipv6/conf/default/disable_ipv6", "1");
+        if (auto e = t->run_ip({"-n", ns, "link", "set", "lo", "up"}, log); !e.empty()) return fail(e);
+    }
+    // Bridged frames must not meet iptables (MACHINE_NOTES: bridge netfilter); per namespace where the
+    // kernel has it so, and harmless where it has not.
+    netns_write(t->bridge_ns_, "/proc/sys/net/bridge/bridge-nf-call-iptables", "0");
+
+    std::map<std::string, std::string> bridge_of;
+    int k = 0;
+    for (const auto& s : lab.segments) {
+        const std::string br = fmt::format("br{}", k++);
+        bridge_of[s.name] = br;
+        if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "add", br, "type", "bridge", "stp_state", "0",
+                                "forward_delay", "0"},
+                               log);
+            !e.empty())
+            return fail(e);
+        if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "set", br, "up"}, log); !e.empty()) return fail(e);
+    }
+    for (const auto& p : lab.director) {
+        const std::string tap = t->tap_of(p.name);
+        if (auto e = t->run_ip({"-n", t->bridge_ns_, "tuntap", "add", "dev", tap, "mode", "tap"}, log); !e.empty())
+            return fail(e);
+        if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "set", tap, "master", bridge_of[p.segment], "up"}, log);
+            !e.empty())
+            return fail(e);
+    }
+    int v = 0;
+    for (const auto& h : lab.hosts) {
+        const std::string& ns = t->host_ns_[h.name];
+        for (const auto& i : h.ifaces) {
+            const std::string veth = fmt::format("v{}-{}", v++, h.name);
+            if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "add", veth, "type", "veth", "peer", "name", i.name,
+                                    "netns", ns},
+                                   log);
+                !e.empty())
+                return fail(e);
+            if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "set", veth, "master", bridge_of[i.segment], "up"}, log);
+                !e.empty())
+                return fail(e);
+            if (auto e = t->run_ip({"-n", ns, "addr", "add", i.addr, "dev", i.name}, log); !e.empty()) return fail(e);
+            if (auto e = t->run_ip({"-n", ns, "link", "set", i.name, "up"}, log); !e.empty()) return fail(e);
+        }
+    }
+    return t;
+}
+
+Topology::~Topology() { tear_down(); }
+
+std::string Topology::ns_of(const std::string& host) const {
+    auto it = host_ns_.find(host);
+    return it == host_ns_.end() ? std::string() : it->second;
+}
+
+std::string Topology::mac_of(const std::string& host, const std::string& iface) const {
+    const Ran r = run({"ip", "-n", ns_of(host), "-o", "link", "show", "dev", iface}, kIpTimeout);
+    const auto at = r.out.find("link/ether ");
+    return at == std::string::npos ? std::string() : r.out.substr(at + 11, 17);
+}
+
+void Topology::adopt(Process p, const std::string& what) {
+    procs_.emplace_back(what, std::move(p));
+    write_state();
+}
+
+Process* Topology::process(const std::string& what) {
+    for (auto& [w, p] : procs_)
+        if (w == what) return &p;
+    return nullptr;
+}
+
+void Topology::note_pid(pid_t pid) {
+    kept_pids_.push_back(pid);
+    write_state();
+}
+
+void Topology::write_state() const {
+    std::ofstream f(fmt::format("{}/{}.state", kLabRunDir, id_), std::ios::trunc);
+    f << "lab " << lab_name_ << "\nwork " << work_ << "\n";
+    for (const auto& [w, p] : procs_)
+        if (p.pid() > 0) f << "pid " << p.pid() << "\n";
+    for (pid_t pid : kept_pids_) f << "pid " << pid << "\n";
+    for (const auto& ns : namespaces_) f << "netns " << ns << "\n";
+}
+
+void Topology::tear_down() {
+    if (down_) return;
+    down_ = true;
+    if (kept_) {
+        for (auto& [w, p] : procs_)
+            if (p.pid() > 0) kept_pids_.push_back(p.pid()), p.detach();
+        write_state();
+        return;
+    }
+    // Clients and helpers first, the director last (it prints its counters and closes its recording).
+    for (auto it = procs_.rbegin(); it != procs_.rend(); ++it) it->second.stop();
+    procs_.clear();
+    for (auto it = namespaces_.rbegin(); it != namespaces_.rend(); ++it) run({"ip", "netns", "del", *it}, kIpTimeout);
+    namespaces_.clear();
+    std::error_code ec;
+    fs::remove_all(work_, ec);
+    fs::remove(fmt::format("{}/{}.state", kLabRunDir, id_), ec);
+    fs::remove(kLabRunDir, ec);     // only if empty: another run may be up
+    fs::remove("/run/tapvs", ec);   // likewise
+}
+
+int lab_down(const std::string& name, std::ostream& out, std::ostream& err) {
+    std::error_code ec;
+    std::set<std::string> ids_done;
+    int removed = 0;
+    if (fs::is_directory(kLabRunDir, ec)) {
+        for (const auto& e : fs::directory_iterator(kLabRunDir, ec)) {
+            if (e.path().extension() != ".state") continue;
+            std::ifstream in(e.path());
+            std::string lab, work, line;
+            std::vector<pid_t> pids;
+            std::vector<std::string> nses;
+            while (std::getline(in, line)) {
+                std::istringstream l(line);
+                std::string k, v;
+                l >> k >> v;
+                if (k == "lab") lab = v;
+                if (k == "work") work = v;
+                if (k == "pid") pids.push_back(static_cast<pid_t>(std::stol(v)));
+                if (k == "netns") nses.push_back(v);
+            }
+            if (!name.empty() && lab != name) continue;
+            const std::string id = e.path().stem().string();
+            for (pid_t pid : pids) {
+                // Only our own children: a pid reused by something else is left alone.
+                std::ifstream cmd(fmt::format("/proc/{}/cmdline", pid));
+                std::string c((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+                if (c.find("tapvs") == std::string::npos) continue;
+                ::kill(-pid, SIGTERM);
+                ::kill(pid, SIGTERM);
+            }
+            if (!pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
+            for (pid_t pid : pids) ::kill(-pid, SIGKILL);
+            for (auto it = nses.rbegin(); it != nses.rend(); ++it) run({"ip", "netns", "del", *it}, kIpTimeout);
+            if (!work.empty() && work.starts_with(kLabRunDir)) fs::remove_all(work, ec);
+            fs::remove(e.path(), ec);
+            out << fmt::format("tapvs lab down: removed run {} of lab {} ({} namespaces, {} processes)\n", id, lab,
+                               nses.size(), pids.size());
+            ids_done.insert(id);
+            ++removed;
+        }
+    }
+    if (name.empty()) {  // namespaces of runs whose state file is gone too
+        const Ran r = run({"ip", "netns", "list"}, kIpTimeout);
+        std::istringstream in(r.out);
+        std::string line;
+        while (std::getline(in, line)) {
+            const std::string ns = line.substr(0, line.find(' '));
+            if (!ns.starts_with("tapvs-") || ns.size() < 13) continue;
+            const Ran d = run({"ip", "netns", "del", ns}, kIpTimeout);
+            if (d.status == 0) out << "tapvs lab down: removed namespace " << ns << "\n", ++removed;
+        }
+    }
+    fs::remove(kLabRunDir, ec);  // only if empty
+    fs::remove("/run/tapvs", ec);
+    if (removed == 0) out << "tapvs lab down: nothing to remove\n";
+    (void)err;
+    return 0;
+}
+
+}  // namespace tapvs::lab
