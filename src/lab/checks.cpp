@@ -313,6 +313,23 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
         return;
     }
 
+    // A ping that got no answer: the routes both ways.
+    if (it.kind == Item::Kind::check && it.check.kind == "ping") {
+        const std::string from = it.check.args[0], to = it.check.args[1];
+        auto routes = [&](const std::string& host) {
+            std::string t = ip_out(host, {"route", "show"});
+            while (!t.empty() && t.back() == '\n') t.pop_back();
+            return t.empty() ? std::string("(none)") : t;
+        };
+        r.causes.push_back(fmt::format("no answer from {} to {}: the way there or the way back is missing. {}'s routes:\n{}",
+                                       to, from, from, routes(from)));
+        for (const auto& h : lab_.hosts)
+            for (const auto& i : h.ifaces)
+                if (addr_only(i.addr) == to && h.name != from)
+                    r.causes.push_back(fmt::format("{}'s routes (the way back):\n{}", h.name, routes(h.name)));
+        return;
+    }
+
     // The real servers of the director's table (ipvsadm -L -n) and how each is reached.
     struct Real {
         std::string host, addr, fwd;

@@ -278,7 +278,7 @@ private:
             return {};
         }
         if (c.kind == "bypass") {
-            if (a.size() != 1) return err("check bypass HOST");
+            if (a.size() != 2) return err("check bypass HOST VIP");
             return host_arg(a[0]);
         }
         if (c.kind == "tunnel") {
