@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# README's main command: installs what is missing, builds, and replays the guide's LVS-NAT example
-# (a capture of four clients talking to 192.168.1.10:80) through the director, printing which real
-# server got each connection and ipvsadm's view at the end. (It becomes the NAT lab once the live
-# director and the labs exist.)
+# README's main command (as root): installs what is missing, builds, and runs the guide's LVS-NAT lab
+# end to end: a client, a director (tapvs run on TAPs) and two real servers in network namespaces,
+# every step printed, run and checked, recorded under out/nat/. Everything it made is removed at the
+# end (also on Ctrl-C). `./scripts/demo.sh dr` runs another lab; `tapvs lab list` lists them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$(id -u)" != 0 ]; then
+  echo "demo.sh: the lab makes network namespaces, bridges and TAPs: run it as root (sudo ./scripts/demo.sh)" >&2
+  exit 1
+fi
 ./scripts/setup.sh
 BUILD_DIR=${TAPVS_BUILD_DIR:-build}
-OUT=${TAPVS_OUT:-out/nat}
+LAB=${1:-nat}
 echo
-echo "== tapvs replay --config pcaps/nat/director.conf pcaps/nat/client.pcap --out $OUT"
-"$BUILD_DIR/tapvs" replay --config pcaps/nat/director.conf pcaps/nat/client.pcap --out "$OUT"
-echo
-echo "The frames the director sent are in $OUT/eth0.pcap and $OUT/eth1.pcap (tcpdump -nr, Wireshark)."
+exec "$BUILD_DIR/tapvs" lab run "$LAB" --out "${TAPVS_OUT:-out}"

@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config
           libboost-dev libcli11-dev catch2 libpcap-dev libfmt-dev nlohmann-json3-dev libbenchmark-dev
-          iproute2 python3)
+          iproute2 net-tools procps python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -388,10 +388,12 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
                 std::string route = ip_out(real.host, {"route", "show", "default"});
                 while (!route.empty() && route.back() == '\n') route.pop_back();
                 r.causes.push_back(fmt::format(
-                    "{} got {} packets from the director but none of its {} answers came back through it: its default "
-                    "route is {}. In LVS-NAT the replies must return through the director to be rewritten: the real "
+                    "{} got {} packets from the director and no answer came back through it ({}): its default route "
+                    "is {}. In LVS-NAT the replies must return through the director to be rewritten: the real "
                     "servers' default gateway is the director's DIP (route add default gw DIP).",
-                    real.host, to_rs, replies, route.empty() ? "missing" : "`" + route + "'"));
+                    real.host, to_rs,
+                    replies ? fmt::format("{} answers left it another way", replies) : "it sent none: no route back",
+                    route.empty() ? "missing" : "`" + route + "'"));
             }
         }
         if (real.fwd == "Tunnel" && proto_unreach > 0)
