@@ -92,6 +92,16 @@ fi
 grep -q "removed run" "$WORK/down.txt" || bad "lab down removed nothing: $(cat "$WORK/down.txt")"
 pgrep -f "tapvs run --config /run/tapvs/lab" >/dev/null && bad "lab down left a director running"
 
+# --- Ctrl-C in the middle of a lab: it stops and removes what it made (checked just below) ---
+"$TAPVS" lab run nat --out "$WORK/int" >"$WORK/int.txt" 2>&1 &
+pid=$!
+sleep 0.7
+kill -INT $pid
+wait $pid
+rc=$?
+[ $rc = 130 ] || [ $rc = 0 ] || bad "an interrupted lab exited with $rc"
+[ $rc = 130 ] && ! grep -q "Interrupted" "$WORK/int.txt" && bad "an interrupted lab did not say so"
+
 # --- nothing left behind ---
 [ "$(ip netns list | sort)" = "$NS_BEFORE" ] || bad "namespaces left: $(ip netns list | grep tapvs-)"
 [ "$(ip -o link show | awk -F': ' '{print $2}' | sort)" = "$LINKS_BEFORE" ] || bad "links left in the root namespace"
