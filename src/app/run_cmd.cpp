@@ -39,7 +39,8 @@ void add_run_command(CLI::App& app) {
         ->check(kPortMap);
     run->add_option("--record", args->opts.record_dir,
                     "Write DIR/<port>.pcap (sent), DIR/<port>.in.pcap (received, arrival stamps) and "
-                    "DIR/trace.jsonl, for tapvs replay");
+                    "DIR/trace.jsonl, for tapvs replay (the control request `tapvs record DIR|off` moves or "
+                    "ends it, as tapvs lab does per step)");
     run->add_option("--seed", args->opts.seed, "Seed of the twos scheduler's generator")->default_val(1);
     run->add_option("--socket", args->opts.socket,
                     "The control socket tapvsadm talks to (default: $TAPVS_SOCKET, else /run/tapvs/tapvs.sock)");

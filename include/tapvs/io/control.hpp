@@ -11,6 +11,9 @@
 //   word     = u32 length, bytes                              (argv of ONE command line, word 0 the
 //                                                              program: ipvsadm, tapvsadm, ip, sysctl, ...)
 //   reply    = u32 body_length, u32 status, u32 out_length, out bytes, u32 err_length, err bytes
+// One request is tapvs's own, not a tool's: `tapvs record DIR` moves the recording of a run started
+// with --record to DIR (the files in the old directory are finished, director.conf included), and
+// `tapvs record off` ends it; tapvs lab uses it to record each step in a directory of its own.
 // Words travel as they are: nothing is re-split, re-quoted or seen by a shell. The payload is the
 // standard input of `ipvsadm -R` (the restore text). A request that is larger than kMaxRequest,
 // malformed, or not complete within the server's read timeout gets an error reply (status 1,
