@@ -24,7 +24,9 @@ const DirectorPort* Lab::director_port(const std::string& n) const {
     return nullptr;
 }
 
-std::string LabError::to_string() const { return fmt::format("{}:{}: {}", file, line, message); }
+std::string LabError::to_string() const {
+    return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
+}
 
 namespace {
 
@@ -324,7 +326,7 @@ Result<Lab, LabError> load_lab(const std::string& dir) {
     while (d.size() > 1 && d.back() == '/') d.pop_back();
     const std::string file = d + "/lab.conf";
     std::ifstream in(file, std::ios::binary);
-    if (!in) return Err(LabError{file, 0, "cannot read it"});
+    if (!in) return Err(LabError{file, 0, "cannot read it (tapvs lab list shows the labs there are)"});
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     const auto slash = d.rfind('/');
     return parse_lab(text, slash == std::string::npos ? d : d.substr(slash + 1), d, file);

@@ -132,11 +132,6 @@ int LabRun::go() {
 }
 
 bool LabRun::setup() {
-    if (::geteuid() != 0) {
-        err_ << "tapvs lab run: needs root (it makes network namespaces, bridges and TAPs): sudo tapvs lab run "
-             << lab_.name << "\n";
-        return false;
-    }
     std::set<std::string> programs{"ip"};
     for (const auto& s : lab_.steps)
         for (const auto& it : s.items)
@@ -504,6 +499,11 @@ int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err) {
     if (o.step < 0 || o.step > static_cast<int>(lab.value().steps.size())) {
         err << fmt::format("tapvs lab run: lab {} has steps 1 to {}\n", lab.value().name, lab.value().steps.size());
         return 2;
+    }
+    if (::geteuid() != 0) {
+        err << "tapvs lab run: needs root (it makes network namespaces, bridges and TAPs): sudo tapvs lab run "
+            << o.lab << "\n";
+        return 1;
     }
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
