@@ -69,14 +69,13 @@ std::string addr_only(const std::string& cidr) { return cidr.substr(0, cidr.find
 
 }  // namespace
 
-std::string LabRun::host_of_mac(const std::string& mac) const {
-    for (const auto& p : lab_.director)
-        if (p.mac == mac) return "director (" + p.name + ")";
-    if (!topo_) return {};
-    for (const auto& h : lab_.hosts)
-        for (const auto& i : h.ifaces)
-            if (topo_->mac_of(h.name, i.name) == mac) return h.name + " (" + i.name + ")";
-    return {};
+std::map<std::string, std::string> LabRun::mac_names() const {
+    std::map<std::string, std::string> names;
+    for (const auto& p : lab_.director) names[p.mac] = "director (" + p.name + ")";
+    if (topo_)
+        for (const auto& h : lab_.hosts)
+            for (const auto& i : h.ifaces) names[topo_->mac_of(h.name, i.name)] = h.name + " (" + i.name + ")";
+    return names;
 }
 
 std::vector<FrameFact> LabRun::facts(const StepRecord& s, const std::string& file) const {
@@ -172,9 +171,11 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         const Ran p = run(in_netns(topo_->ns_of(host), {self_, "lab", "tool", "arp", "--iface", iface, "--target", a[1]}),
                           kToolTimeout);
         int director = 0, others = 0;
+        const auto names = mac_names();
         for (const auto& l : lines_of(p.out)) {
             const std::string mac = l.substr(l.rfind(' ') + 1);
-            const std::string who = host_of_mac(mac);
+            const auto known = names.find(mac);
+            const std::string who = known == names.end() ? std::string() : known->second;
             if (who.starts_with("director")) ++director; else ++others;
             r.out += fmt::format("{} is at {} ({})\n", a[1], mac, who.empty() ? "unknown" : who);
         }
@@ -248,10 +249,11 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
                     director_macs.count(f.dst_mac.to_string()))
                     ++via_director;
         r.ok = replies > 0 && via_director == 0;
+        const auto names = mac_names();
         for (const auto& [mac, n] : from) {
-            const std::string who = host_of_mac(mac);
+            const auto known = names.find(mac);
             r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, h->name, mac,
-                                 who.empty() ? "unknown" : who);
+                                 known == names.end() ? "unknown" : known->second);
         }
         if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, h->name);
         r.out += fmt::format("the director received {} of them\n", via_director);
@@ -351,8 +353,11 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
     if (reals.empty() && it.kind == Item::Kind::check && (it.check.kind == "http" || it.check.kind == "again"))
         r.causes.push_back("the director has no real server (ipvsadm -L -n lists none): ipvsadm -A then -a");
 
-    std::map<std::string, std::vector<FrameFact>> sent;  // the director's frames, by port
-    for (const auto& p : lab_.director) sent[p.name] = facts(s, p.name + ".pcap");
+    std::map<std::string, std::vector<FrameFact>> sent, received;  // the director's frames, by port
+    for (const auto& p : lab_.director) {
+        sent[p.name] = facts(s, p.name + ".pcap");
+        received[p.name] = facts(s, p.name + ".in.pcap");
+    }
     for (const auto& real : reals) {
         const Host* h = lab_.host(real.host);
         const std::string iface = h->ifaces.front().name;
@@ -381,8 +386,8 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
                 real.fwd == "Tunnel" ? "IP-in-IP adds 20 bytes the client's TCP does not know about. " : ""));
         if (real.fwd == "Masq" && to_rs > 0) {
             std::size_t back = 0;
-            for (const auto& p : lab_.director)
-                for (const auto& f : facts(s, p.name + ".in.pcap"))
+            for (const auto& [port, frames] : received)
+                for (const auto& f : frames)
                     if (f.ipv4 && f.src.to_string() == real.addr && f.src_mac.to_string() == mac) ++back;
             if (back == 0) {
                 std::string route = ip_out(real.host, {"route", "show", "default"});

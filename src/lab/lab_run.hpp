@@ -94,7 +94,7 @@ public:
     std::vector<std::unique_ptr<Process>> captures_;
 
     // Helpers for checks and the diagnosis.
-    std::string host_of_mac(const std::string& mac) const;  // "rs1 (eth0)", "director (eth1)", "" if unknown
+    std::map<std::string, std::string> mac_names() const;  // MAC -> "rs1 (eth0)", "director (eth1)"
     std::vector<FrameFact> facts(const StepRecord& s, const std::string& file) const;
     std::string read_sys(const std::string& host, const std::string& key) const;  // net.ipv4... -> value or "?"
     std::string ip_out(const std::string& host, std::vector<std::string> args) const;

@@ -333,7 +333,7 @@ void LabRun::print_item(const ItemRecord& r) {
     out_ << mark << (r.kind == Item::Kind::expect ? "expect " : r.kind == Item::Kind::open ? "open " : "check ")
          << r.text << "\n";
     if (!r.out.empty()) out_ << indent(r.out, "        ");
-    for (const auto& cause : r.causes) out_ << c_.yellow(indent(cause, "        likely cause: ").substr(0)) ;
+    for (const auto& cause : r.causes) out_ << c_.yellow(indent(cause, "        likely cause: "));
 }
 
 bool LabRun::run_step(std::size_t i) {

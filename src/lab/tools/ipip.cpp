@@ -5,6 +5,7 @@
 // kernel sends no protocol-unreachable), and the inner packet is written into a TAP named like the
 // kernel's tunnel, so rp_filter, the VIP configured on it and everything after apply as they would.
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <iostream>
 #include <string>
@@ -44,8 +45,13 @@ int run_ipip(const std::string& tunnel, std::ostream& out, std::ostream& err) {
         err << "tapvs lab tool ipip: raw socket: " << std::strerror(errno) << "\n";
         return 1;
     }
+    const int query = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);  // for the tunnel's MAC
     out << "ready" << std::endl;
-    // Frames into the TAP go to the tunnel's own MAC (read each time: `ip link set ... address` may change it).
+    // Frames into the TAP go to the tunnel's own MAC, read again at most once a second (an
+    // `ip link set tunl0 address ...` takes effect then) rather than once per packet.
+    unsigned char mac[6] = {};
+    bool have_mac = false;
+    auto mac_read_at = std::chrono::steady_clock::time_point{};
     unsigned char frame[14 + 65536];
     std::uint64_t decapsulated = 0, dropped = 0;
     while (!g_stop) {
@@ -65,16 +71,18 @@ int run_ipip(const std::string& tunnel, std::ostream& out, std::ostream& err) {
         }
         const std::size_t inner_len = static_cast<std::size_t>(n) - outer;
         unsigned char* eth = frame + 14 + outer - 14;
-        ifreq hw{};
-        std::memcpy(hw.ifr_name, tunnel.data(), tunnel.size());
-        const int u = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        const bool have_mac = u >= 0 && ::ioctl(u, SIOCGIFHWADDR, &hw) == 0;
-        if (u >= 0) ::close(u);
+        if (const auto now = std::chrono::steady_clock::now(); now - mac_read_at > std::chrono::seconds(1)) {
+            ifreq hw{};
+            std::memcpy(hw.ifr_name, tunnel.data(), tunnel.size());
+            have_mac = query >= 0 && ::ioctl(query, SIOCGIFHWADDR, &hw) == 0;
+            if (have_mac) std::memcpy(mac, hw.ifr_hwaddr.sa_data, 6);
+            mac_read_at = now;
+        }
         if (!have_mac) {
             ++dropped;
             continue;
         }
-        std::memcpy(eth, hw.ifr_hwaddr.sa_data, 6);
+        std::memcpy(eth, mac, 6);
         const unsigned char src[6] = {0x02, 0x00, 0x5e, 0x00, 0x04, 0x04};  // the tunnel's far end, for the record
         std::memcpy(eth + 6, src, 6);
         eth[12] = 0x08, eth[13] = 0x00;
@@ -84,6 +92,7 @@ int run_ipip(const std::string& tunnel, std::ostream& out, std::ostream& err) {
             ++decapsulated;
     }
     out << fmt::format("ipip {}: {} packets decapsulated, {} dropped\n", tunnel, decapsulated, dropped);
+    if (query >= 0) ::close(query);
     ::close(raw);
     ::close(tap);
     return 0;
