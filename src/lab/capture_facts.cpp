@@ -1,10 +1,35 @@
 #include "tapvs/lab/capture_facts.hpp"
 
+#include <algorithm>
+
 #include "tapvs/io/pcap_file.hpp"
 #include "tapvs/net/headers.hpp"
 #include "tapvs/net/parse.hpp"
 
 namespace tapvs::lab {
+
+namespace {
+
+struct L4Facts {
+    std::uint8_t flags = 0;
+    std::uint32_t seq = 0, ack = 0, payload = 0;
+};
+
+L4Facts l4_facts(const net::Ipv4Layer& l, net::ConstBytes frame) {
+    L4Facts o;
+    if (l.is_tcp() && !l.quoted) {
+        const auto tcp = l.tcp(frame);
+        o.flags = tcp.flags(), o.seq = tcp.seq(), o.ack = tcp.ack_seq();
+        o.payload = static_cast<std::uint32_t>(l.l4_len - std::min<std::size_t>(l.l4_len, tcp.header_len()));
+    } else if (l.is_udp()) {
+        o.payload = l.l4_len >= 8 ? l.l4_len - 8 : 0;
+    } else if (l.present) {
+        o.payload = l.l4_len;
+    }
+    return o;
+}
+
+}  // namespace
 
 std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
     std::vector<FrameFact> facts;
@@ -39,7 +64,8 @@ std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
                 f.ipv4 = true;
                 f.src = pf.src, f.dst = pf.dst, f.proto = pf.protocol;
                 f.sport = pf.sport, f.dport = pf.dport;
-                if (pf.is_tcp()) f.tcp_flags = pf.tcp(frame).flags();
+                const L4Facts outer = l4_facts(pf, frame);
+                f.tcp_flags = outer.flags, f.seq = outer.seq, f.ack = outer.ack, f.payload = outer.payload;
                 if (pf.is_icmp()) {
                     const auto icmp = pf.l4(frame);
                     if (icmp.size() >= 2) f.icmp_type = icmp[0], f.icmp_code = icmp[1];
@@ -49,7 +75,9 @@ std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
                     f.inner_src = pf.ipip_inner.src, f.inner_dst = pf.ipip_inner.dst;
                     f.inner_proto = pf.ipip_inner.protocol;
                     f.inner_sport = pf.ipip_inner.sport, f.inner_dport = pf.ipip_inner.dport;
-                    if (pf.ipip_inner.is_tcp()) f.inner_tcp_flags = pf.ipip_inner.tcp(frame).flags();
+                    const L4Facts inner = l4_facts(pf.ipip_inner, frame);
+                    f.inner_tcp_flags = inner.flags, f.inner_seq = inner.seq, f.inner_ack = inner.ack;
+                    f.inner_payload = inner.payload;
                 }
             }
         }
