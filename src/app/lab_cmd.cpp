@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "tapvs/lab/report.hpp"
 #include "tapvs/lab/runner.hpp"
 #include "tapvs/lab/tools.hpp"
 #include "tapvs/lab/topology.hpp"
@@ -103,6 +104,19 @@ void add_lab_command(CLI::App& app) {
     replay->add_option("recording", rp->first, "OUT/NAME, as tapvs lab run wrote it")->required();
     replay->add_option("--step", rp->second, "The step")->required();
     replay->callback([rp] { finish(lab::replay_step(rp->first, rp->second, std::cout, std::cerr)); });
+
+    auto rec = std::make_shared<std::string>();
+    auto* report = lab->add_subcommand("report", "Write OUT/NAME/report.html again from a run's recording (lab run "
+                                                 "writes it at the end of every run)");
+    report->add_option("recording", *rec, "OUT/NAME, as tapvs lab run wrote it")->required();
+    report->callback([rec] {
+        std::string error;
+        if (!lab::write_report(*rec, &error)) {
+            std::cerr << "tapvs lab report: " << error << "\n";
+            finish(1);
+        }
+        std::cout << *rec << "/report.html\n";
+    });
 
     add_tools(*lab);
 }

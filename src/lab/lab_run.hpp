@@ -46,6 +46,7 @@ struct StepRecord {
     std::vector<ItemRecord> items;
     std::string ipvsadm;  // ipvsadm -L -n at the end of the step
     bool ok = true;
+    bool interrupted = false;  // Ctrl-C before its last line ran
     double t0 = 0, t1 = 0;  // seconds since 1970
 };
 

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "lab/lab_run.hpp"
+#include "tapvs/lab/report.hpp"
 #include "tapvs/io/control.hpp"
 
 #ifndef TAPVS_SOURCE_LABS
@@ -110,6 +111,9 @@ int LabRun::go() {
     for (auto& [n, c] : open_) c.proc->stop();
     open_.clear();
     write_lab_json();
+    std::string report_error;
+    const bool report = !steps_.empty() && write_report(out_dir_, &report_error);
+    if (!steps_.empty() && !report) err_ << "tapvs lab run: the report: " << report_error << "\n";
     if (g_interrupted) {
         out_ << c_.yellow("Interrupted: removing the lab's namespaces.") << "\n";
         return 130;
@@ -125,9 +129,11 @@ int LabRun::go() {
         out_ << fmt::format("Recorded in {}/ (step-N/: the director's pcaps and trace, each host's capture, ipvsadm -L -n).\n"
                             "Replay a step: tapvs lab replay {} --step {}\n",
                             out_dir_, out_dir_, last);
+        if (report) out_ << "The report, with a diagram of each step's traffic: " << c_.cyan(out_dir_ + "/report.html") << "\n";
         return 0;
     }
     out_ << c_.red(c_.bold(fmt::format("Lab {} stopped: a step failed. What it saw is in {}/.", lab_.name, out_dir_))) << "\n";
+    if (report) out_ << "The report: " << c_.cyan(out_dir_ + "/report.html") << "\n";
     return 1;
 }
 
@@ -419,7 +425,11 @@ bool LabRun::run_step(std::size_t i) {
         if (it.kind != Item::Kind::expect) diagnose(it, r, s);
         print_item(r);
     }
-    out_ << (s.ok ? c_.green(fmt::format("   step {} passed", s.n)) : c_.red(fmt::format("   step {} failed", s.n)))
+    s.interrupted = g_interrupted && s.items.size() < step.items.size();
+    if (s.interrupted) s.ok = false;
+    out_ << (s.interrupted ? c_.yellow(fmt::format("   step {} interrupted", s.n))
+             : s.ok        ? c_.green(fmt::format("   step {} passed", s.n))
+                           : c_.red(fmt::format("   step {} failed", s.n)))
          << "\n\n";
     steps_.push_back(std::move(s));
     write_step_json(steps_.back());
@@ -432,6 +442,7 @@ void LabRun::write_step_json(const StepRecord& s) {
     j["title"] = s.step->title;
     j["about"] = s.step->about;
     j["ok"] = s.ok;
+    if (s.interrupted) j["interrupted"] = true;
     j["t0"] = s.t0;
     j["t1"] = s.t1;
     j["ipvsadm"] = s.ipvsadm;

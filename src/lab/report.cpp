@@ -1,0 +1,418 @@
+#include "tapvs/lab/report.hpp"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "lab/html.hpp"
+#include "lab/ladder_svg.hpp"
+#include "tapvs/lab/ladder.hpp"
+
+namespace tapvs::lab {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr int kMaxPackets = 12;     // packets drawn per connection: the handshake, a request, its answer, the close
+constexpr std::size_t kOpenLines = 14;  // longer outputs start folded
+
+std::optional<json> read_json(const fs::path& p, std::string* error) {
+    std::ifstream in(p);
+    if (!in) {
+        if (error) *error = p.string() + ": cannot read it";
+        return std::nullopt;
+    }
+    json j = json::parse(in, nullptr, false);
+    if (j.is_discarded()) {
+        if (error) *error = p.string() + ": not JSON";
+        return std::nullopt;
+    }
+    return j;
+}
+
+std::string str(const json& j, const char* key) {
+    const auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::optional<net::Endpoint> parse_endpoint(const std::string& s) {
+    const auto colon = s.rfind(':');
+    if (colon == std::string::npos) return std::nullopt;
+    const auto a = net::Ipv4Addr::parse(s.substr(0, colon));
+    if (!a) return std::nullopt;
+    try {
+        return net::Endpoint{*a, static_cast<std::uint16_t>(std::stoi(s.substr(colon + 1)))};
+    } catch (...) {
+        return std::nullopt;
+    }
+}
+
+std::uint8_t proto_number(const std::string& p) { return p == "UDP" ? 17 : p == "SCTP" ? 132 : 6; }
+
+// The captures of one step, as lab.json says who is who.
+std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
+    std::vector<CapturePoint> points;
+    auto add = [&](const std::string& node, const std::string& port, const std::string& mac, CapturePoint::Saw saw,
+                   const std::string& file) {
+        const auto m = net::MacAddr::parse(mac);
+        if (!m || !fs::exists(step / file)) return;
+        points.push_back(CapturePoint{node, port, *m, saw, read_facts((step / file).string())});
+    };
+    for (const auto& d : lab.value("director", json::array())) {
+        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::sent, str(d, "port") + ".pcap");
+        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::received, str(d, "port") + ".in.pcap");
+    }
+    for (const auto& h : lab.value("hosts", json::array()))
+        for (const auto& i : h.value("ifaces", json::array()))
+            add(str(h, "name"), str(i, "name"), str(i, "mac"), CapturePoint::Saw::both,
+                str(h, "name") + "-" + str(i, "name") + ".pcap");
+    return points;
+}
+
+std::map<std::string, std::vector<std::string>> heads_of(const json& lab) {
+    std::map<std::string, std::vector<std::string>> heads;
+    for (const auto& d : lab.value("director", json::array()))
+        heads["director"].push_back(str(d, "port") + " " + str(d, "mac"));
+    for (const auto& h : lab.value("hosts", json::array()))
+        for (const auto& i : h.value("ifaces", json::array())) {
+            heads[str(h, "name")].push_back(str(i, "name") + " " + str(i, "addr"));
+            heads[str(h, "name")].push_back(str(i, "mac"));
+        }
+    return heads;
+}
+
+// What the director's trace says of a step: its scheduling decisions and the frames it dropped for
+// IPVS reasons (a connection to a removed server, a non-SYN without a connection).
+struct Decision {
+    std::string proto, client, vip, rs, scheduler, method, why;
+};
+struct Drop {
+    double t = 0;
+    std::string src, dst, reason;
+};
+struct StepTrace {
+    std::vector<Decision> decisions;
+    std::vector<Drop> drops;
+};
+
+StepTrace read_trace(const fs::path& file) {
+    StepTrace t;
+    std::ifstream in(file);
+    for (std::string line; std::getline(in, line);) {
+        const bool sched = line.find("\"schedule\"") != std::string::npos;
+        if (!sched && line.find("\"ipvs_") == std::string::npos) continue;
+        const json e = json::parse(line, nullptr, false);
+        if (e.is_discarded()) continue;
+        if (str(e, "event") == "schedule")
+            t.decisions.push_back(Decision{str(e, "proto"), str(e, "client"), str(e, "vip"), str(e, "rs"), str(e, "scheduler"),
+                                           str(e, "method"), str(e, "why")});
+        else if (str(e, "event") == "drop" && str(e, "reason").starts_with("ipvs_"))
+            t.drops.push_back(Drop{e.value("t", 0.0), str(e, "src"), str(e, "dst"), str(e, "reason")});
+    }
+    return t;
+}
+
+// The connection a step's diagram follows: one whose packets the director dropped, as that is what
+// the step shows; else the first the director scheduled; else the first a host opened to a virtual
+// service the step's ipvsadm -L -n lists (a connection opened in an earlier step).
+struct Sample {
+    ConnKey key;
+    std::string client, vip;
+    const Decision* decision = nullptr;
+    const Drop* drop = nullptr;
+};
+
+std::optional<Sample> sample_of(const StepTrace& t, const std::string& ipvsadm, const std::vector<CapturePoint>& points) {
+    for (const auto& d : t.drops)
+        if (const auto c = parse_endpoint(d.src))
+            for (const auto& p : points)  // from a host of the lab: a client, not a real server answering
+                if (p.saw == CapturePoint::Saw::both &&
+                    std::any_of(p.frames.begin(), p.frames.end(), [&](const FrameFact& f) {
+                        return f.src_mac == p.mac && f.l4_src() == c->addr && f.l4_sport() == c->port;
+                    }))
+                    return Sample{ConnKey{c->addr, c->port, 6}, d.src, d.dst, nullptr, &d};
+    for (const auto& d : t.decisions)
+        if (const auto c = parse_endpoint(d.client))
+            return Sample{ConnKey{c->addr, c->port, proto_number(d.proto)}, d.client, d.vip, &d, nullptr};
+    std::set<std::pair<std::uint8_t, net::Endpoint>> vips;
+    std::istringstream in(ipvsadm);
+    for (std::string proto, addr; in >> proto;) {
+        if ((proto == "TCP" || proto == "UDP") && in >> addr)
+            if (const auto e = parse_endpoint(addr)) vips.insert({proto_number(proto), *e});
+        in.ignore(1 << 20, '\n');
+    }
+    const FrameFact* first = nullptr;
+    for (const auto& p : points) {
+        if (p.saw != CapturePoint::Saw::both) continue;
+        for (const auto& f : p.frames)
+            if (f.ipv4 && f.src_mac == p.mac && vips.count({f.l4_proto(), net::Endpoint{f.l4_dst(), f.l4_dport()}}) &&
+                (!first || f.ts < first->ts)) {
+                first = &f;
+                break;
+            }
+    }
+    if (!first) return std::nullopt;
+    return Sample{ConnKey{first->l4_src(), first->l4_sport(), first->l4_proto()},
+                  net::Endpoint{first->l4_src(), first->l4_sport()}.to_string(),
+                  net::Endpoint{first->l4_dst(), first->l4_dport()}.to_string(), nullptr, nullptr};
+}
+
+// The director's drops, each on the latest hop to the director that carried the dropped frame (the
+// sender's capture stamps it a little before the director's trace does).
+void note_drops(Ladder& l, const std::vector<Drop>& drops) {
+    for (const auto& d : drops) {
+        Hop* best = nullptr;
+        for (auto& h : l.hops) {
+            const double t = static_cast<double>(h.f.ts.us()) / 1e6;
+            if (l.nodes[h.to] != "director" || !h.note.empty() || t > d.t + 0.002 || d.t - t > 0.5) continue;
+            if (net::Endpoint{h.f.l4_src(), h.f.l4_sport()}.to_string() != d.src ||
+                net::Endpoint{h.f.l4_dst(), h.f.l4_dport()}.to_string() != d.dst)
+                continue;
+            if (!best || h.f.ts > best->f.ts) best = &h;
+        }
+        if (best) best->note = "dropped: " + d.reason;
+    }
+}
+
+// "client → director → rs1": the nodes the first packet of a direction passed.
+std::vector<std::string> path_of(const Ladder& l, bool reply) {
+    int packet = 0;
+    std::vector<std::string> path;
+    for (const auto& h : l.hops) {
+        if (h.reply != reply || (packet && h.packet != packet)) continue;
+        if (!packet) {
+            packet = h.packet;
+            path.push_back(l.nodes[h.from]);
+        }
+        path.push_back(l.nodes[h.to] + (h.lost ? " (not received)" : ""));
+    }
+    return path;
+}
+
+std::string pre(const std::string& text, const char* cls) {
+    if (text.empty()) return "";
+    const auto lines = static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+    const std::string block = fmt::format("<pre class=\"{}\">{}</pre>", cls, html_escape(text));
+    if (lines < kOpenLines) return block;
+    return fmt::format("<details><summary>{} lines of output</summary>{}</details>", lines, block);
+}
+
+std::string item_html(const json& it) {
+    const std::string kind = str(it, "kind");
+    const bool ok = it.value("ok", false);
+    std::string o = fmt::format("<div class=\"item {} {}\"><span class=\"mark\">{}</span>", kind, ok ? "ok" : "fail",
+                                ok ? "\u2713" : "\u2717");
+    if (kind == "command") {
+        o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(str(it, "host")),
+                         html_escape(str(it, "text")));
+        if (const int st = it.value("status", 0); st != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", st);
+        o += pre(str(it, "out"), "out") + pre(str(it, "err"), "err");
+    } else {
+        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", kind, html_escape(str(it, "text")));
+        if (it.contains("served")) {
+            o += "<div class=\"served\">";
+            for (const auto& s : it["served"]) {
+                const std::string name = s.is_string() ? s.get<std::string>() : "?";
+                o += fmt::format("<span class=\"srv s{}\">{}</span>", name.empty() || name == "-" ? "x" : std::to_string(name.back() % 4),
+                                 html_escape(name));
+            }
+            o += "</div>";
+        }
+        o += pre(str(it, "out"), "seen");
+        if (it.contains("causes")) {
+            o += "<ul class=\"causes\">";
+            for (const auto& c : it["causes"])
+                if (c.is_string()) o += "<li>" + html_escape(c.get<std::string>()) + "</li>";
+            o += "</ul>";
+        }
+    }
+    return o + "</div>\n";
+}
+
+std::string diagram_html(const json& lab, const fs::path& step, const std::string& ipvsadm) {
+    const auto points = points_of(lab, step);
+    const StepTrace trace = read_trace(step / "trace.jsonl");
+    const auto sample = sample_of(trace, ipvsadm, points);
+    if (!sample) return "<p class=\"noconn\">No connection to a virtual service in this step, so no diagram.</p>\n";
+    Ladder l = build_ladder(points, sample->key, "director", kMaxPackets);
+    if (l.hops.empty())
+        return fmt::format("<p class=\"noconn\">The connection from {} to {} left no frame in the captures.</p>\n",
+                           html_escape(sample->client), html_escape(sample->vip));
+    note_drops(l, trace.drops);
+    std::string o = "<h3>A connection, frame by frame</h3>\n<figure class=\"diagram\">" + ladder_svg(l, heads_of(lab)) +
+                    "<figcaption>";
+    const std::size_t n = trace.decisions.size();
+    if (sample->drop)
+        o += fmt::format("<p>A connection whose packets the director dropped in this step: {} to the virtual service {} "
+                         "(<b>{}</b>). The director scheduled {} connection{} in the step.</p>",
+                         html_escape(sample->client), html_escape(sample->vip), html_escape(sample->drop->reason), n,
+                         n == 1 ? "" : "s");
+    else if (const Decision* d = sample->decision)
+        o += fmt::format("<p>The first of the {} connection{} the director scheduled in this step: {} to the virtual "
+                         "service {}. <b>{}</b> chose <b>{}</b> ({}): {}.</p>",
+                         n, n == 1 ? "" : "s", html_escape(d->client), html_escape(d->vip), html_escape(d->scheduler),
+                         html_escape(d->rs), html_escape(d->method), html_escape(d->why));
+    else
+        o += fmt::format("<p>A connection from {} to the virtual service {}, opened in an earlier step (the director "
+                         "scheduled none in this one).</p>",
+                         html_escape(sample->client), html_escape(sample->vip));
+    const auto req = path_of(l, false), rep = path_of(l, true);
+    if (!req.empty()) o += fmt::format("<p>The request went {}", html_escape(fmt::format("{}", fmt::join(req, " \u2192 "))));
+    if (!rep.empty()) {
+        const bool via = std::find(rep.begin(), rep.end(), "director") != rep.end();
+        o += fmt::format("{} the replies {}{}.", req.empty() ? "<p>The replies went" : ";",
+                         html_escape(fmt::format("{}", fmt::join(rep, " \u2192 "))),
+                         via ? ", back through the director" : ", <b>not through the director</b>");
+    } else if (!req.empty()) {
+        o += "; no reply came back.";
+    }
+    o += "</p>";
+    o += fmt::format("<p class=\"legend\"><span class=\"k request\">\u2192 towards the server</span> "
+                     "<span class=\"k reply\">\u2192 towards the client</span> <span class=\"k rw\">what the director rewrote</span> "
+                     "{} packet{} drawn{}.</p>",
+                     l.packets_drawn, l.packets_drawn == 1 ? "" : "s",
+                     l.packets > l.packets_drawn ? fmt::format(" of {} (the first {} and the last {})", l.packets,
+                                                               l.elided_after, kTailPackets)
+                                                 : std::string());
+    return o + "</figcaption></figure>\n";
+}
+
+std::string files_html(const fs::path& step, const std::string& rel) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(step, ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    std::string o = "<p class=\"files\">Recorded in " + html_escape(rel) + "/:";
+    for (const auto& n : names) o += fmt::format(" <a href=\"{0}/{1}\">{1}</a>", html_escape(rel), html_escape(n));
+    return o + "</p>\n";
+}
+
+struct StepPage {
+    std::string html, title;
+    bool ok = false;
+};
+
+std::optional<StepPage> step_html(const json& lab, const fs::path& dir, int n, std::string* error) {
+    const std::string rel = fmt::format("step-{}", n);
+    const auto s = read_json(dir / rel / "step.json", error);
+    if (!s) return std::nullopt;
+    const bool ok = s->value("ok", false);
+    std::string o = fmt::format("<section class=\"step {}\" id=\"step-{}\" data-step=\"{}\">\n", ok ? "ok" : "fail", n, n);
+    o += fmt::format("<h2><span class=\"n\">Step {}</span> {} <span class=\"badge\">{}</span></h2>\n", n,
+                     html_escape(str(*s, "title")), ok ? "passed" : s->value("interrupted", false) ? "interrupted" : "failed");
+    if (const std::string about = str(*s, "about"); !about.empty()) o += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+    o += "<div class=\"items\">\n";
+    for (const auto& it : s->value("items", json::array())) o += item_html(it);
+    o += "</div>\n";
+    const std::string ipvsadm = str(*s, "ipvsadm");
+    o += "<h3>ipvsadm -L -n after the step</h3>\n" + pre(ipvsadm.empty() ? "(no answer)\n" : ipvsadm, "ipvsadm");
+    o += diagram_html(lab, dir / rel, ipvsadm);
+    o += files_html(dir / rel, rel);
+    return StepPage{o + "</section>\n", str(*s, "title"), ok};
+}
+
+std::string topology_html(const json& lab) {
+    std::string o = "<table class=\"topo\"><tr><th>host</th><th>interface</th><th>segment</th><th>address</th><th>MAC</th></tr>\n";
+    for (const auto& d : lab.value("director", json::array()))
+        o += fmt::format("<tr><td>director</td><td>{}</td><td>{}</td><td>set by the steps</td><td>{}</td></tr>\n",
+                         html_escape(str(d, "port")), html_escape(str(d, "segment")), html_escape(str(d, "mac")));
+    for (const auto& h : lab.value("hosts", json::array()))
+        for (const auto& i : h.value("ifaces", json::array()))
+            o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(str(h, "name")),
+                             html_escape(str(i, "name")), html_escape(str(i, "segment")), html_escape(str(i, "addr")),
+                             html_escape(str(i, "mac")));
+    o += "</table>\n";
+    const json ipip = lab.value("ipip", json::object());
+    for (const auto& [host, mode] : ipip.items())
+        o += fmt::format("<p class=\"ipip\">{}: IP-in-IP decapsulation {}.</p>\n", html_escape(host),
+                         mode == "kernel" ? "by the kernel's ipip module (tunl0)"
+                                          : "in userspace by tapvs lab tool ipip (no ipip module here)");
+    return o;
+}
+
+constexpr const char* kCss = R"(
+body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:1500px;padding:1em 2em;color:#1b1f24;background:#fff}
+h1{font-size:1.8em;margin:.2em 0}h2{font-size:1.35em;margin:0 0 .4em}h3{font-size:1.05em;margin:1em 0 .3em;color:#444}
+.about{color:#333;max-width:75em}
+.result{font-weight:600;font-size:1.15em}.result.ok,.step.ok .badge{color:#1a7f37}.result.fail,.step.fail .badge{color:#cf222e}
+.badge{font-size:.7em;border:1px solid currentColor;border-radius:1em;padding:.05em .6em;vertical-align:middle}
+nav ol{columns:2;padding-left:1.5em}nav a{text-decoration:none}
+table.topo{border-collapse:collapse;margin:.5em 0}table.topo td,table.topo th{border:1px solid #d0d7de;padding:.2em .7em;font-family:monospace;text-align:left}
+section.step{border:1px solid #d0d7de;border-left:6px solid #1a7f37;border-radius:6px;padding:1em 1.3em;margin:1.5em 0}
+section.step.fail{border-left-color:#cf222e}
+.step .n{color:#57606a;margin-right:.4em}
+.item{margin:.3em 0;padding:.15em .4em;border-radius:4px}.item.fail{background:#ffebe9}
+.item .mark{display:inline-block;width:1.3em;font-weight:700}.item.ok .mark{color:#1a7f37}.item.fail .mark{color:#cf222e}
+.item .host{font-family:monospace;color:#8250df;font-weight:600}.item .kw{font-weight:600;color:#0550ae}
+.item code{font-size:1em}.status{color:#cf222e}
+pre{background:#f6f8fa;border:1px solid #eaeef2;border-radius:4px;padding:.4em .7em;margin:.3em 0 .3em 1.7em;overflow-x:auto;font-size:.85em}
+pre.err{color:#9a3412}pre.ipvsadm{margin-left:0;font-size:.95em}
+ul.causes{margin:.3em 0 .3em 1.7em;color:#cf222e}
+.served{margin:.3em 0 .2em 1.7em}.srv{display:inline-block;font-family:monospace;padding:0 .5em;margin:1px;border-radius:3px;color:#fff}
+.srv.s0{background:#0969da}.srv.s1{background:#bf3989}.srv.s2{background:#1a7f37}.srv.s3{background:#9a6700}.srv.sx{background:#8c959f}
+figure.diagram{margin:.5em 0;overflow-x:auto}figcaption{max-width:80em}figcaption p{margin:.3em 0}
+svg.ladder{max-width:100%;height:auto;font-family:monospace}
+svg .node rect{fill:#f6f8fa;stroke:#57606a}svg .node .name{font:bold 14px sans-serif;text-anchor:middle}
+svg .node .iface{font-size:11px;text-anchor:middle;fill:#57606a}svg .life{stroke:#8c959f;stroke-dasharray:4 4}
+svg .lbl{font-size:11px;text-anchor:middle;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}
+svg .lbl.mac{fill:#6e7781;font-size:10px}svg .rw{fill:#cf222e;font-weight:700}
+svg .pkt{font:bold 12px sans-serif;fill:#57606a}svg .time{font-size:10px;fill:#6e7781;text-anchor:middle}
+svg .hop line{stroke-width:2}svg .request line{stroke:#0969da}svg .request polygon{fill:#0969da}
+svg .reply line{stroke:#1a7f37}svg .reply polygon{fill:#1a7f37}
+svg .lost line{stroke:#8c959f;stroke-dasharray:6 3}svg .lost .x{stroke:#cf222e;stroke-width:2.5;fill:none}svg .lostlbl{fill:#cf222e}
+svg .lbl.elided{fill:#57606a;font-style:italic}svg .lbl.note{fill:#cf222e;font-weight:700;text-anchor:start}svg .lbl.note.back{text-anchor:end}
+.legend .k{font-family:monospace;margin-right:1em;font-weight:600}.legend .request{color:#0969da}.legend .reply{color:#1a7f37}.legend .rw{color:#cf222e}
+.noconn{color:#57606a;font-style:italic}.files{font-size:.85em;color:#57606a}.files a{margin-right:.3em}
+footer{color:#57606a;font-size:.85em;margin:2em 0}
+)";
+
+}  // namespace
+
+bool write_report(const std::string& recorded, std::string* error) {
+    const fs::path dir(recorded);
+    const auto lab = read_json(dir / "lab.json", error);
+    if (!lab) return false;
+    const int run = lab->value("steps_run", 0), total = lab->value("steps_total", 0);
+    const std::string name = str(*lab, "lab");
+    std::string steps, nav;
+    int passed = 0;
+    for (int n = 1; n <= run; ++n) {
+        const auto s = step_html(*lab, dir, n, error);
+        if (!s) return false;
+        passed += s->ok;
+        nav += fmt::format("<li><a href=\"#step-{}\">{}</a> {}</li>", n, html_escape(s->title), s->ok ? "\u2713" : "\u2717");
+        steps += s->html;
+    }
+    const bool ok = lab->value("ok", false) && run == total;
+    std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
+    page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
+                        html_escape(str(*lab, "title")), kCss);
+    page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(str(*lab, "title")));
+    if (const std::string about = str(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+    page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
+                        run + 1 == total ? fmt::format("; step {} did not run", total)
+                        : run < total ? fmt::format("; steps {} to {} did not run", run + 1, total)
+                                      : std::string());
+    page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav></header>\n<main>\n" + steps + "</main>\n";
+    page += "<footer>Written by tapvs lab from the run's recording (lab.json, step-N/). The diagrams are drawn from the "
+            "captures: each arrow is a frame one node sent and, unless marked, the next node received.</footer>\n"
+            "</body></html>\n";
+    std::ofstream out(dir / "report.html", std::ios::trunc);
+    out << page;
+    if (!out) {
+        if (error) *error = (dir / "report.html").string() + ": cannot write it";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace tapvs::lab
