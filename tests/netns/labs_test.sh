@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The labs, end to end (root only; exit 77 = skipped): every lab under labs/ runs non-interactively
-# and passes; a recorded step replays to the same scheduling decisions; each lab broken in one of
+# and passes, and its report.html renders in headless Chromium with every step and diagram; a
+# recorded step replays to the same scheduling decisions; each lab broken in one of
 # the guide's pitfall ways fails with that pitfall named; --keep leaves a lab up and `tapvs lab
 # down` removes it; nothing is left in `ip netns`, the root namespace's links or /run/tapvs.
 #
@@ -30,6 +31,27 @@ trap 'exit 130' INT TERM
 
 bad() { echo "FAIL: $*"; fail=1; }
 
+# A lab's report.html, loaded in headless Chromium: report_check.js measures every step section and
+# every ladder diagram as laid out, report_check.py compares that with the recording.
+BROWSER=$(command -v chromium || true)
+report_ok() {  # name recording-dir
+  local name=$1 rec=$2 r
+  [ -s "$rec/report.html" ] || { bad "lab $name: no report.html"; return; }
+  if [ -z "$BROWSER" ]; then
+    if [ "${TAPVS_NO_BROWSER:-}" = 1 ]; then echo "skip: lab $name's report in a browser (TAPVS_NO_BROWSER=1)"; return; fi
+    bad "no chromium to load the reports in: apt-get install chromium (scripts/test.sh does; TAPVS_NO_BROWSER=1 skips this)"
+    return
+  fi
+  { cat "$rec/report.html"; echo "<script>"; cat "$SRC/tests/netns/report_check.js"; echo "</script>"; } >"$WORK/$name.check.html"
+  if ! timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --user-data-dir="$WORK/chromium" --window-size=1400,1000 \
+       --dump-dom "file://$WORK/$name.check.html" >"$WORK/$name.dom" 2>"$WORK/$name.chromium.err"; then
+    bad "chromium did not load lab $name's report"; tail -n 5 "$WORK/$name.chromium.err"; return
+  fi
+  r=$(python3 "$SRC/tests/netns/report_check.py" "$rec/report.html" "$WORK/$name.dom" "$rec") ||
+    { bad "lab $name's report:"; echo "$r"; return; }
+  echo "ok: lab $name's report in Chromium: $r"
+}
+
 # --- every lab passes, output without colour codes (stdout is not a terminal) ---
 for dir in "$SRC"/labs/*/; do
   name=$(basename "$dir")
@@ -47,6 +69,8 @@ for dir in "$SRC"/labs/*/; do
   "$TAPVS" lab replay "$WORK/out/$name" --step "$last" >"$WORK/$name.replay" 2>&1 ||
     { bad "lab $name: the replay of step $last differs"; cat "$WORK/$name.replay"; }
   echo "ok: lab $name ($(grep -c '^  ok ' "$WORK/$name.txt") checks), replay of step $last: $(tail -1 "$WORK/$name.replay")"
+  grep -q "report.html" "$WORK/$name.txt" || bad "lab $name: the summary does not name the report"
+  report_ok "$name" "$WORK/out/$name"
 done
 # a step in the middle, whose decisions depend on the steps before it (rr's position)
 "$TAPVS" lab replay "$WORK/out/nat" --step 5 >"$WORK/nat5.replay" 2>&1 &&
@@ -73,6 +97,13 @@ pitfall() {  # name lab expected-text sed-expression...
 }
 pitfall dr-arp dr "rs1 answers ARP for 192.168.1.10" 's/echo [12] > \(.*arp_\)/echo 0 > \1/'
 pitfall nat-route nat "its default route is missing" '/^rs[12]: route add default/d'
+# the failed lab's report shows where it stopped: the step failed, the request reached a real server, no reply
+rep="$WORK/pit/lab-nat-route/report.html"
+if [ -s "$rep" ] && grep -q 'class="step fail"' "$rep" && grep -q "The request went client → director → rs[12]; no reply came back" "$rep"; then
+  echo "ok: pitfall nat-route's report: the step failed, the request went client → director → a real server, no reply"
+else
+  bad "pitfall nat-route's report does not show the lost replies"
+fi
 pitfall tun-rp_filter tun "drops the decapsulated packets: rp_filter is 1" 's|echo 0 > /proc/sys/net/ipv4/conf/all/rp_filter|echo 1 > /proc/sys/net/ipv4/conf/all/rp_filter|'
 pitfall tun-no-tunnel tun "no tunnel on rs" '/^ipip /d' '/tunl0\/\|dev tunl0/d' 's/ifconfig tunl0/ifconfig lo:0/'
 pitfall tun-mtu tun "too big: the director sent" 's/^rs1: route add default gw 172.16.0.1/&\nrs1: ip link set eth0 mtu 1300/' 's/^rs2: route add default gw 172.16.0.1/&\nrs2: ip link set eth0 mtu 1300/'
