@@ -79,7 +79,7 @@ void add_lab_command(CLI::App& app) {
 
     auto opts = std::make_shared<lab::RunOptions>();
     auto* run = lab->add_subcommand("run", "Run a lab as root: build its namespaces, run and check each step, record "
-                                           "it under OUT/NAME/, remove everything at the end");
+                                           "it under OUT/NAME/, write OUT/NAME/report.html, remove everything at the end");
     run->add_option("name", opts->lab, "A lab's name (tapvs lab list) or its directory")->required();
     run->add_option("--step", opts->step, "Run the steps up to N, then stop");
     run->add_flag("--pause", opts->pause, "Wait for Enter before each step");
