@@ -63,6 +63,7 @@ std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
             } else if (pf.present) {
                 f.ipv4 = true;
                 f.src = pf.src, f.dst = pf.dst, f.proto = pf.protocol;
+                f.ip_id = pf.ipv4(frame).id();
                 f.sport = pf.sport, f.dport = pf.dport;
                 const L4Facts outer = l4_facts(pf, frame);
                 f.tcp_flags = outer.flags, f.seq = outer.seq, f.ack = outer.ack, f.payload = outer.payload;
@@ -74,6 +75,7 @@ std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
                     f.ipip = true;
                     f.inner_src = pf.ipip_inner.src, f.inner_dst = pf.ipip_inner.dst;
                     f.inner_proto = pf.ipip_inner.protocol;
+                    f.inner_ip_id = pf.ipip_inner.ipv4(frame).id();
                     f.inner_sport = pf.ipip_inner.sport, f.inner_dport = pf.ipip_inner.dport;
                     const L4Facts inner = l4_facts(pf.ipip_inner, frame);
                     f.inner_tcp_flags = inner.flags, f.inner_seq = inner.seq, f.inner_ack = inner.ack;

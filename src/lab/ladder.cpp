@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace tapvs::lab {
@@ -17,16 +18,25 @@ bool belongs(const FrameFact& f, const ConnKey& c) {
     return (f.l4_src() == c.client && f.l4_sport() == c.cport) || (f.l4_dst() == c.client && f.l4_dport() == c.cport);
 }
 
-// One TCP segment on two links: what none of the director's rewrites changes.
+// One packet on two links: what none of the director's rewrites changes (the IP ID tells a
+// retransmission or a duplicate ACK from the first; for IP-in-IP, the inner packet's).
 bool same_segment(const FrameFact& a, const FrameFact& b) {
-    return a.l4_flags() == b.l4_flags() && a.l4_seq() == b.l4_seq() && a.l4_ack() == b.l4_ack() &&
-           a.l4_payload() == b.l4_payload();
+    return a.l4_ip_id() == b.l4_ip_id() && a.l4_flags() == b.l4_flags() && a.l4_seq() == b.l4_seq() &&
+           a.l4_ack() == b.l4_ack() && a.l4_payload() == b.l4_payload();
 }
 
 // One frame at both ends of one link.
 bool same_frame(const FrameFact& a, const FrameFact& b) {
     return a.src_mac == b.src_mac && a.dst_mac == b.dst_mac && a.src == b.src && a.dst == b.dst &&
            a.l4_sport() == b.l4_sport() && a.l4_dport() == b.l4_dport() && same_segment(a, b);
+}
+
+// `g` carries part of TCP segment `f`'s data: the same link and connection, its sequence number
+// inside f's, fewer bytes.
+bool piece_of(const FrameFact& g, const FrameFact& f) {
+    return f.l4_proto() == 6 && g.l4_proto() == 6 && f.l4_payload() > 0 && g.l4_payload() < f.l4_payload() &&
+           g.src_mac == f.src_mac && g.dst_mac == f.dst_mac && g.src == f.src && g.dst == f.dst &&
+           g.l4_sport() == f.l4_sport() && g.l4_dport() == f.l4_dport() && g.l4_seq() - f.l4_seq() < f.l4_payload();
 }
 
 core::Duration gap(core::Timestamp a, core::Timestamp b) { return a < b ? b - a : a - b; }
@@ -57,16 +67,22 @@ Ladder build_ladder(const std::vector<CapturePoint>& points, const ConnKey& conn
             r.hop.from_port = p.port, r.hop.to_port = to->second->port;
             r.hop.f = f;
             r.hop.reply = f.l4_dst() == conn.client && f.l4_dport() == conn.cport;
-            // Lost: the receiver captured its side of the link and this frame is not there.
+            // Lost: the receiver captured its side of the link and this frame is not there, not even
+            // cut into smaller TCP segments (a sender's capture sees a segmentation offload's big frame).
             bool captured = false, seen = false;
+            std::set<std::uint32_t> pieces;  // their sequence numbers
             for (const auto& q : points) {
-                if (q.node != r.to || q.port != r.hop.to_port || q.saw == CapturePoint::Saw::sent) continue;
+                if (q.node != r.to || q.port != r.hop.to_port || q.saw == CapturePoint::Saw::sent || !q.captured) continue;
                 captured = true;
-                seen = seen || std::any_of(q.frames.begin(), q.frames.end(), [&](const FrameFact& g) {
-                           return gap(g.ts, f.ts) < kSameFrameWindow && same_frame(f, g);
-                       });
+                for (const auto& g : q.frames) {
+                    if (gap(g.ts, f.ts) >= kSameFrameWindow) continue;
+                    seen = seen || same_frame(f, g);
+                    if (piece_of(g, f)) pieces.insert(g.l4_seq());
+                }
             }
-            r.hop.lost = captured && !seen;
+            // (How many is not told: a retransmission after a frag-needed cuts the same bytes again.)
+            if (!seen && pieces.size() > 1) r.hop.note = "arrived in smaller segments";
+            r.hop.lost = captured && !seen && pieces.size() < 2;
             raw.push_back(std::move(r));
         }
     }

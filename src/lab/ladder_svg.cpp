@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -24,9 +25,13 @@ struct Span {
 };
 using Line = std::vector<Span>;
 
+std::size_t chars(std::string_view s) {  // characters, not UTF-8 bytes
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xc0) != 0x80; }));
+}
+
 std::size_t chars(const Line& l) {
     std::size_t n = 0;
-    for (const auto& s : l) n += s.text.size();
+    for (const auto& s : l) n += chars(s.text);
     return n;
 }
 
@@ -77,7 +82,7 @@ std::string ladder_svg(const Ladder& l, const std::map<std::string, std::vector<
         for (const auto& line : labels.back()) col = std::max(col, (static_cast<double>(chars(line)) * kChar + 28) / span);
     }
     for (const auto& [n, lines] : heads)
-        for (const auto& line : lines) col = std::max(col, static_cast<double>(line.size()) * kChar + 24);
+        for (const auto& line : lines) col = std::max(col, static_cast<double>(chars(line)) * kChar + 24);
     col = std::min(col, kMaxCol);
     auto x_of = [&](std::size_t i) { return kLeft + col / 2 + static_cast<double>(i) * col; };
 
@@ -90,11 +95,13 @@ std::string ladder_svg(const Ladder& l, const std::map<std::string, std::vector<
     std::string body;
     double y = top;
     int packet = 0;
+    bool elided = false;
     for (std::size_t k = 0; k < l.hops.size(); ++k) {
         const Hop& h = l.hops[k];
         const auto& lines = labels[k];
         if (h.packet != packet) {  // packets interleave in time: a gap where the packet changes
-            if (l.elided_after > 0 && packet <= l.elided_after && h.packet > l.elided_after) {
+            if (l.elided_after > 0 && !elided && h.packet > l.elided_after) {
+                elided = true;
                 y += 18;
                 body += fmt::format(R"(<text x="{:.1f}" y="{:.1f}" class="lbl elided">⋯ {} packets not drawn ⋯</text>)",
                                     (x_of(0) + x_of(l.nodes.size() - 1)) / 2, y,
@@ -131,7 +138,7 @@ std::string ladder_svg(const Ladder& l, const std::map<std::string, std::vector<
     double width = kLeft + col * static_cast<double>(l.nodes.size()) + 8;
     for (const auto& h : l.hops)  // a note past the last lifeline
         if (!h.note.empty() && h.to > h.from)
-            width = std::max(width, x_of(h.to) + 16 + static_cast<double>(h.note.size()) * kChar);
+            width = std::max(width, x_of(h.to) + 16 + static_cast<double>(chars(h.note)) * kChar);
 
     std::string o = fmt::format(
         R"(<svg class="ladder" xmlns="http://www.w3.org/2000/svg" width="{0:.0f}" height="{1:.0f}" viewBox="0 0 {0:.0f} {1:.0f}" role="img">)",

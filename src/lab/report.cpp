@@ -13,6 +13,7 @@
 
 #include "lab/html.hpp"
 #include "lab/ladder_svg.hpp"
+#include "tapvs/io/trace_read.hpp"
 #include "tapvs/lab/ladder.hpp"
 
 namespace tapvs::lab {
@@ -44,18 +45,6 @@ std::string str(const json& j, const char* key) {
     return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-std::optional<net::Endpoint> parse_endpoint(const std::string& s) {
-    const auto colon = s.rfind(':');
-    if (colon == std::string::npos) return std::nullopt;
-    const auto a = net::Ipv4Addr::parse(s.substr(0, colon));
-    if (!a) return std::nullopt;
-    try {
-        return net::Endpoint{*a, static_cast<std::uint16_t>(std::stoi(s.substr(colon + 1)))};
-    } catch (...) {
-        return std::nullopt;
-    }
-}
-
 std::uint8_t proto_number(const std::string& p) { return p == "UDP" ? 17 : p == "SCTP" ? 132 : 6; }
 
 // The captures of one step, as lab.json says who is who.
@@ -64,8 +53,10 @@ std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
     auto add = [&](const std::string& node, const std::string& port, const std::string& mac, CapturePoint::Saw saw,
                    const std::string& file) {
         const auto m = net::MacAddr::parse(mac);
-        if (!m || !fs::exists(step / file)) return;
-        points.push_back(CapturePoint{node, port, *m, saw, read_facts((step / file).string())});
+        if (!m) return;
+        std::string error;  // a missing or unreadable capture: the node is there, its frames unknown
+        auto frames = read_facts((step / file).string(), &error);
+        points.push_back(CapturePoint{node, port, *m, saw, std::move(frames), error.empty()});
     };
     for (const auto& d : lab.value("director", json::array())) {
         add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::sent, str(d, "port") + ".pcap");
@@ -90,71 +81,74 @@ std::map<std::string, std::vector<std::string>> heads_of(const json& lab) {
     return heads;
 }
 
-// What the director's trace says of a step: its scheduling decisions and the frames it dropped for
-// IPVS reasons (a connection to a removed server, a non-SYN without a connection).
-struct Decision {
-    std::string proto, client, vip, rs, scheduler, method, why;
-};
+// What the director's trace says of a step (io/trace_read.hpp): its scheduling decisions and the
+// frames it dropped for IPVS reasons (a connection to a removed server, a non-SYN without one).
 struct Drop {
-    double t = 0;
-    std::string src, dst, reason;
+    core::Timestamp t;
+    std::string proto;
+    io::TraceAddr src, dst;
+    std::string reason;
 };
 struct StepTrace {
-    std::vector<Decision> decisions;
+    std::vector<io::TraceSchedule> decisions;
     std::vector<Drop> drops;
 };
 
-StepTrace read_trace(const fs::path& file) {
+StepTrace read_step_trace(const fs::path& file) {
     StepTrace t;
-    std::ifstream in(file);
-    for (std::string line; std::getline(in, line);) {
-        const bool sched = line.find("\"schedule\"") != std::string::npos;
-        if (!sched && line.find("\"ipvs_") == std::string::npos) continue;
-        const json e = json::parse(line, nullptr, false);
-        if (e.is_discarded()) continue;
-        if (str(e, "event") == "schedule")
-            t.decisions.push_back(Decision{str(e, "proto"), str(e, "client"), str(e, "vip"), str(e, "rs"), str(e, "scheduler"),
-                                           str(e, "method"), str(e, "why")});
-        else if (str(e, "event") == "drop" && str(e, "reason").starts_with("ipvs_"))
-            t.drops.push_back(Drop{e.value("t", 0.0), str(e, "src"), str(e, "dst"), str(e, "reason")});
+    const auto events = io::read_trace_file(file.string());
+    if (!events) return t;  // no trace: no decisions to tell (the captures still draw the diagram)
+    for (const auto& e : events.value()) {
+        if (const auto* s = e.schedule()) t.decisions.push_back(*s);
+        const auto* f = e.kind == io::TraceEventKind::drop ? e.frame() : nullptr;
+        if (f && f->reason.starts_with("ipvs_") && f->ip && f->ip->src.port && f->ip->dst.port)
+            t.drops.push_back(Drop{e.t, f->ip->proto, f->ip->src, f->ip->dst, f->reason});
     }
     return t;
 }
 
+io::TraceAddr addr(net::Ipv4Addr ip, std::uint16_t port) { return io::TraceAddr{ip, port}; }
+
 // The connection a step's diagram follows: one whose packets the director dropped, as that is what
-// the step shows; else the first the director scheduled; else the first a host opened to a virtual
-// service the step's ipvsadm -L -n lists (a connection opened in an earlier step).
+// the step shows; else the first the director scheduled to a real server; else the first a host
+// opened to a virtual service the step's ipvsadm -L -n lists (a connection opened in an earlier step).
 struct Sample {
     ConnKey key;
     std::string client, vip;
-    const Decision* decision = nullptr;
+    const io::TraceSchedule* decision = nullptr;
     const Drop* drop = nullptr;
 };
 
 std::optional<Sample> sample_of(const StepTrace& t, const std::string& ipvsadm, const std::vector<CapturePoint>& points) {
     for (const auto& d : t.drops)
-        if (const auto c = parse_endpoint(d.src))
-            for (const auto& p : points)  // from a host of the lab: a client, not a real server answering
-                if (p.saw == CapturePoint::Saw::both &&
-                    std::any_of(p.frames.begin(), p.frames.end(), [&](const FrameFact& f) {
-                        return f.src_mac == p.mac && f.l4_src() == c->addr && f.l4_sport() == c->port;
-                    }))
-                    return Sample{ConnKey{c->addr, c->port, 6}, d.src, d.dst, nullptr, &d};
+        for (const auto& p : points)  // from a host of the lab: a client, not a real server answering
+            if (p.saw == CapturePoint::Saw::both &&
+                std::any_of(p.frames.begin(), p.frames.end(), [&](const FrameFact& f) {
+                    return f.src_mac == p.mac && addr(f.l4_src(), f.l4_sport()) == d.src;
+                }))
+                return Sample{ConnKey{d.src.ip, *d.src.port, proto_number(d.proto)}, d.src.to_string(), d.dst.to_string(),
+                              nullptr, &d};
+    const io::TraceSchedule* decision = nullptr;
     for (const auto& d : t.decisions)
-        if (const auto c = parse_endpoint(d.client))
-            return Sample{ConnKey{c->addr, c->port, proto_number(d.proto)}, d.client, d.vip, &d, nullptr};
-    std::set<std::pair<std::uint8_t, net::Endpoint>> vips;
+        if (d.client.port && (!decision || (!decision->rs && d.rs))) decision = &d;
+    if (decision)
+        return Sample{ConnKey{decision->client.ip, *decision->client.port, proto_number(decision->proto)},
+                      decision->client.to_string(),
+                      decision->vip ? decision->vip->to_string() : fmt::format("fwmark {}", decision->fwmark.value_or(0)),
+                      decision, nullptr};
+    std::set<std::tuple<std::uint8_t, std::uint32_t, std::uint16_t>> vips;  // protocol, address, port
     std::istringstream in(ipvsadm);
-    for (std::string proto, addr; in >> proto;) {
-        if ((proto == "TCP" || proto == "UDP") && in >> addr)
-            if (const auto e = parse_endpoint(addr)) vips.insert({proto_number(proto), *e});
+    for (std::string proto, text; in >> proto;) {
+        if ((proto == "TCP" || proto == "UDP") && in >> text)
+            if (const auto a = io::TraceAddr::parse(text); a && a->port)
+                vips.insert({proto_number(proto), a->ip.host_order, *a->port});
         in.ignore(1 << 20, '\n');
     }
     const FrameFact* first = nullptr;
     for (const auto& p : points) {
         if (p.saw != CapturePoint::Saw::both) continue;
         for (const auto& f : p.frames)
-            if (f.ipv4 && f.src_mac == p.mac && vips.count({f.l4_proto(), net::Endpoint{f.l4_dst(), f.l4_dport()}}) &&
+            if (f.ipv4 && f.src_mac == p.mac && vips.count({f.l4_proto(), f.l4_dst().host_order, f.l4_dport()}) &&
                 (!first || f.ts < first->ts)) {
                 first = &f;
                 break;
@@ -162,8 +156,8 @@ std::optional<Sample> sample_of(const StepTrace& t, const std::string& ipvsadm, 
     }
     if (!first) return std::nullopt;
     return Sample{ConnKey{first->l4_src(), first->l4_sport(), first->l4_proto()},
-                  net::Endpoint{first->l4_src(), first->l4_sport()}.to_string(),
-                  net::Endpoint{first->l4_dst(), first->l4_dport()}.to_string(), nullptr, nullptr};
+                  addr(first->l4_src(), first->l4_sport()).to_string(), addr(first->l4_dst(), first->l4_dport()).to_string(),
+                  nullptr, nullptr};
 }
 
 // The director's drops, each on the latest hop to the director that carried the dropped frame (the
@@ -172,11 +166,10 @@ void note_drops(Ladder& l, const std::vector<Drop>& drops) {
     for (const auto& d : drops) {
         Hop* best = nullptr;
         for (auto& h : l.hops) {
-            const double t = static_cast<double>(h.f.ts.us()) / 1e6;
-            if (l.nodes[h.to] != "director" || !h.note.empty() || t > d.t + 0.002 || d.t - t > 0.5) continue;
-            if (net::Endpoint{h.f.l4_src(), h.f.l4_sport()}.to_string() != d.src ||
-                net::Endpoint{h.f.l4_dst(), h.f.l4_dport()}.to_string() != d.dst)
+            if (l.nodes[h.to] != "director" || !h.note.empty() || h.f.ts > d.t + std::chrono::milliseconds(2) ||
+                d.t - h.f.ts > std::chrono::milliseconds(500))
                 continue;
+            if (addr(h.f.l4_src(), h.f.l4_sport()) != d.src || addr(h.f.l4_dst(), h.f.l4_dport()) != d.dst) continue;
             if (!best || h.f.ts > best->f.ts) best = &h;
         }
         if (best) best->note = "dropped: " + d.reason;
@@ -209,7 +202,7 @@ std::string pre(const std::string& text, const char* cls) {
 std::string item_html(const json& it) {
     const std::string kind = str(it, "kind");
     const bool ok = it.value("ok", false);
-    std::string o = fmt::format("<div class=\"item {} {}\"><span class=\"mark\">{}</span>", kind, ok ? "ok" : "fail",
+    std::string o = fmt::format("<div class=\"item {} {}\"><span class=\"mark\">{}</span>", html_escape(kind), ok ? "ok" : "fail",
                                 ok ? "\u2713" : "\u2717");
     if (kind == "command") {
         o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(str(it, "host")),
@@ -217,12 +210,12 @@ std::string item_html(const json& it) {
         if (const int st = it.value("status", 0); st != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", st);
         o += pre(str(it, "out"), "out") + pre(str(it, "err"), "err");
     } else {
-        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", kind, html_escape(str(it, "text")));
+        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", html_escape(kind), html_escape(str(it, "text")));
         if (it.contains("served")) {
             o += "<div class=\"served\">";
             for (const auto& s : it["served"]) {
                 const std::string name = s.is_string() ? s.get<std::string>() : "?";
-                o += fmt::format("<span class=\"srv s{}\">{}</span>", name.empty() || name == "-" ? "x" : std::to_string(name.back() % 4),
+                o += fmt::format("<span class=\"srv s{}\">{}</span>", name.empty() || name == "-" ? "x" : std::to_string(static_cast<unsigned char>(name.back()) % 4),
                                  html_escape(name));
             }
             o += "</div>";
@@ -240,7 +233,7 @@ std::string item_html(const json& it) {
 
 std::string diagram_html(const json& lab, const fs::path& step, const std::string& ipvsadm) {
     const auto points = points_of(lab, step);
-    const StepTrace trace = read_trace(step / "trace.jsonl");
+    const StepTrace trace = read_step_trace(step / "trace.jsonl");
     const auto sample = sample_of(trace, ipvsadm, points);
     if (!sample) return "<p class=\"noconn\">No connection to a virtual service in this step, so no diagram.</p>\n";
     Ladder l = build_ladder(points, sample->key, "director", kMaxPackets);
@@ -256,11 +249,13 @@ std::string diagram_html(const json& lab, const fs::path& step, const std::strin
                          "(<b>{}</b>). The director scheduled {} connection{} in the step.</p>",
                          html_escape(sample->client), html_escape(sample->vip), html_escape(sample->drop->reason), n,
                          n == 1 ? "" : "s");
-    else if (const Decision* d = sample->decision)
-        o += fmt::format("<p>The first of the {} connection{} the director scheduled in this step: {} to the virtual "
-                         "service {}. <b>{}</b> chose <b>{}</b> ({}): {}.</p>",
-                         n, n == 1 ? "" : "s", html_escape(d->client), html_escape(d->vip), html_escape(d->scheduler),
-                         html_escape(d->rs), html_escape(d->method), html_escape(d->why));
+    else if (const io::TraceSchedule* d = sample->decision)
+        o += fmt::format("<p>{} of the {} connection{} the director scheduled in this step: {} to the virtual service {}. "
+                         "<b>{}</b> {} ({}): {}.</p>",
+                         d == &trace.decisions.front() ? "The first" : "One", n, n == 1 ? "" : "s",
+                         html_escape(sample->client), html_escape(sample->vip), html_escape(d->scheduler),
+                         d->rs ? fmt::format("chose <b>{}</b>", html_escape(d->rs->to_string())) : "found no real server",
+                         html_escape(d->rs ? d->method : "dropped"), html_escape(d->why));
     else
         o += fmt::format("<p>A connection from {} to the virtual service {}, opened in an earlier step (the director "
                          "scheduled none in this one).</p>",
@@ -375,9 +370,7 @@ svg .lbl.elided{fill:#57606a;font-style:italic}svg .lbl.note{fill:#cf222e;font-w
 footer{color:#57606a;font-size:.85em;margin:2em 0}
 )";
 
-}  // namespace
-
-bool write_report(const std::string& recorded, std::string* error) {
+bool write_page(const std::string& recorded, std::string* error) {
     const fs::path dir(recorded);
     const auto lab = read_json(dir / "lab.json", error);
     if (!lab) return false;
@@ -392,27 +385,42 @@ bool write_report(const std::string& recorded, std::string* error) {
         nav += fmt::format("<li><a href=\"#step-{}\">{}</a> {}</li>", n, html_escape(s->title), s->ok ? "\u2713" : "\u2717");
         steps += s->html;
     }
-    const bool ok = lab->value("ok", false) && run == total;
+    // A run of `--step N` asked for steps 1..N only.
+    const int asked = lab->value("steps_asked", total);
+    const bool ok = lab->value("ok", false) && run == asked;
     std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
     page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
                         html_escape(str(*lab, "title")), kCss);
     page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(str(*lab, "title")));
     if (const std::string about = str(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
     page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
-                        run + 1 == total ? fmt::format("; step {} did not run", total)
-                        : run < total ? fmt::format("; steps {} to {} did not run", run + 1, total)
-                                      : std::string());
+                        run == total    ? std::string()
+                        : run < asked   ? fmt::format("; the run stopped at step {}", run)
+                        : run + 1 == total ? fmt::format("; step {} was not asked for (--step {})", total, asked)
+                                           : fmt::format("; steps {} to {} were not asked for (--step {})", run + 1, total, asked));
     page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav></header>\n<main>\n" + steps + "</main>\n";
     page += "<footer>Written by tapvs lab from the run's recording (lab.json, step-N/). The diagrams are drawn from the "
             "captures: each arrow is a frame one node sent and, unless marked, the next node received.</footer>\n"
             "</body></html>\n";
     std::ofstream out(dir / "report.html", std::ios::trunc);
     out << page;
+    out.close();
     if (!out) {
         if (error) *error = (dir / "report.html").string() + ": cannot write it";
         return false;
     }
     return true;
+}
+
+}  // namespace
+
+bool write_report(const std::string& recorded, std::string* error) {
+    try {
+        return write_page(recorded, error);
+    } catch (const std::exception& e) {  // a recording edited by hand: json's type errors, filesystem errors
+        if (error) *error = recorded + ": " + e.what();
+        return false;
+    }
 }
 
 }  // namespace tapvs::lab

@@ -425,7 +425,7 @@ bool LabRun::run_step(std::size_t i) {
         if (it.kind != Item::Kind::expect) diagnose(it, r, s);
         print_item(r);
     }
-    s.interrupted = g_interrupted && s.items.size() < step.items.size();
+    s.interrupted = g_interrupted && (failed || s.items.size() < step.items.size());  // Ctrl-C cut it short
     if (s.interrupted) s.ok = false;
     out_ << (s.interrupted ? c_.yellow(fmt::format("   step {} interrupted", s.n))
              : s.ok        ? c_.green(fmt::format("   step {} passed", s.n))
@@ -472,6 +472,8 @@ void LabRun::write_lab_json() {
     j["about"] = lab_.about;
     j["steps_total"] = lab_.steps.size();
     j["steps_run"] = steps_.size();
+    j["steps_asked"] = o_.step > 0 ? std::min<std::size_t>(static_cast<std::size_t>(o_.step), lab_.steps.size())
+                                   : lab_.steps.size();
     j["ok"] = !steps_.empty() && std::all_of(steps_.begin(), steps_.end(), [](const StepRecord& s) { return s.ok; });
     j["ipip"] = ipip_mode_;
     auto& d = j["director"] = nlohmann::json::array();

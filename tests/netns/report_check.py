@@ -63,7 +63,10 @@ def main():
             bad.append(f"step {n}: the diagram's lifelines are {d['nodes']}")
         # The reply path drawn where it went: through the director for masq, around it otherwise.
         methods, drops = set(), False
-        for line in open(f"{rec}/step-{n}/trace.jsonl", encoding="utf-8"):
+        trace = f"{rec}/step-{n}/trace.jsonl"
+        for line in open(trace, encoding="utf-8") if os.path.exists(trace) else []:
+            if not line.strip():
+                continue
             e = json.loads(line)
             if e.get("event") == "schedule":
                 methods.add(e["method"])

@@ -24,7 +24,8 @@ struct FrameFact {
     std::uint8_t proto = 0;
     std::uint16_t sport = 0, dport = 0;
     std::uint8_t tcp_flags = 0;
-    std::uint32_t seq = 0, ack = 0;  // TCP: what stays the same across the director's rewrites
+    std::uint16_t ip_id = 0;
+    std::uint32_t seq = 0, ack = 0;  // TCP: with ip_id, what stays the same across the director's rewrites
     std::uint32_t payload = 0;       // TCP/UDP/ICMP: the bytes after the L4 header (TCP, UDP) or the IP header
     std::uint8_t icmp_type = 0, icmp_code = 0;
     bool ipip = false;  // protocol 4: the inner packet below
@@ -32,6 +33,7 @@ struct FrameFact {
     std::uint8_t inner_proto = 0;
     std::uint16_t inner_sport = 0, inner_dport = 0;
     std::uint8_t inner_tcp_flags = 0;
+    std::uint16_t inner_ip_id = 0;
     std::uint32_t inner_seq = 0, inner_ack = 0, inner_payload = 0;
 
     // The transport packet: the inner one of IP-in-IP, else this one.
@@ -44,6 +46,7 @@ struct FrameFact {
     std::uint32_t l4_seq() const { return ipip ? inner_seq : seq; }
     std::uint32_t l4_ack() const { return ipip ? inner_ack : ack; }
     std::uint32_t l4_payload() const { return ipip ? inner_payload : payload; }
+    std::uint16_t l4_ip_id() const { return ipip ? inner_ip_id : ip_id; }
 };
 
 // The frames of a pcap file (none if it is missing or unreadable; `error` says which).

@@ -21,6 +21,7 @@ struct CapturePoint {
     net::MacAddr mac;  // the interface's own address: who sent and who received a frame
     Saw saw = Saw::both;  // a host's capture sees both ways; the director's eth0.pcap what it sent
     std::vector<FrameFact> frames;
+    bool captured = true;  // false: no capture was read here (frames empty): nothing can be called lost
 };
 
 // The connection: the client's end of it. Every frame to or from it belongs, whatever the other end

@@ -147,6 +147,55 @@ TEST_CASE("ladder: a frame the receiver's capture does not hold is lost") {
     CHECK(l.hops[1].lost);
 }
 
+TEST_CASE("ladder: a big frame the receiver got as smaller segments is not lost") {
+    Net n;
+    FrameFact big = tcp(0.000, kClientMac, kOut, kClient, 40000, kVip, 80, 0x18, 1000);
+    big.payload = 4000;  // a sender's capture before segmentation offload
+    n.client.frames.push_back(big);
+    for (std::uint32_t k = 0; k < 3; ++k) {
+        FrameFact piece = tcp(0.0001, kClientMac, kOut, kClient, 40000, kVip, 80, 0x10, 1000 + k * 1448);
+        piece.payload = k < 2 ? 1448 : 1104;
+        n.d_out_recv.frames.push_back(piece);
+    }
+    const auto l = lab::build_ladder(n.points(), kConn, "director", 12);
+    REQUIRE(l.hops.size() == 1);
+    CHECK_FALSE(l.hops[0].lost);
+    CHECK(l.hops[0].note == "arrived in smaller segments");
+}
+
+TEST_CASE("ladder: a receiver without a capture is drawn, its frames not called lost") {
+    Net n;
+    n.rs1.captured = false;  // its pcap is missing: no frames, nothing known
+    n.client.frames.push_back(tcp(0.000, kClientMac, kOut, kClient, 40000, kVip, 80, 0x02, 100));
+    n.d_out_recv.frames.push_back(tcp(0.0001, kClientMac, kOut, kClient, 40000, kVip, 80, 0x02, 100));
+    n.d_in_sent.frames.push_back(tcp(0.001, kIn, kRsMac, kClient, 40000, kRip, 80, 0x02, 100));
+
+    const auto l = lab::build_ladder(n.points(), kConn, "director", 12);
+    REQUIRE(l.hops.size() == 2);
+    CHECK(l.nodes.back() == "rs1");
+    CHECK_FALSE(l.hops[1].lost);
+}
+
+TEST_CASE("ladder: a retransmission is a packet of its own, told apart by its IP ID") {
+    Net n;
+    FrameFact first = tcp(0.000, kClientMac, kOut, kClient, 40000, kVip, 80, 0x02, 100);
+    first.ip_id = 1;
+    FrameFact again = tcp(0.200, kClientMac, kOut, kClient, 40000, kVip, 80, 0x02, 100);
+    again.ip_id = 2;
+    n.link(n.client, n.d_out_recv, first);
+    n.link(n.client, n.d_out_recv, again);
+    FrameFact fwd = tcp(0.300, kIn, kRsMac, kClient, 40000, kRip, 80, 0x02, 100);  // the first one, late
+    fwd.ip_id = 1;
+    n.link(n.d_in_sent, n.rs1, fwd);
+
+    const auto l = lab::build_ladder(n.points(), kConn, "director", 12);
+    REQUIRE(l.hops.size() == 3);
+    CHECK(l.packets == 2);
+    CHECK(l.hops[1].packet == 2);
+    CHECK(l.hops[2].packet == 1);  // not the latest identical segment: the one with its IP ID
+    CHECK(l.hops[2].new_dst);
+}
+
 TEST_CASE("ladder: a long connection keeps its first packets and its last ones") {
     Net n;
     for (int i = 0; i < 20; ++i)

@@ -72,7 +72,7 @@ TEST_CASE("report: a NAT recording becomes one page with its steps and a ladder"
 
     CHECK(count(page, "<section class=\"step") == 2);
     CHECK(page.find("id=\"step-2\"") != std::string::npos);
-    CHECK(page.find("1 of 3 steps passed; step 3 did not run") != std::string::npos);
+    CHECK(page.find("1 of 3 steps passed; the run stopped at step 2") != std::string::npos);
     CHECK(count(page, "<svg class=\"ladder\"") == 1);  // step 2 only: step 1 had no connection
     CHECK(page.find("No connection to a virtual service in this step") != std::string::npos);
     CHECK(count(page, "<g class=\"hop request\"") == 2);
@@ -81,6 +81,39 @@ TEST_CASE("report: a NAT recording becomes one page with its steps and a ladder"
     CHECK(page.find("rs1&#39;s default route is missing") != std::string::npos);
     CHECK(page.find("A &lt;test&gt; lab") != std::string::npos);
     CHECK(page.find("<script") == std::string::npos);  // the recorded "<script>" is text
-    CHECK(page.find("<b>\"") == std::string::npos);
+    CHECK(page.find("http client 192.168.1.10 &lt;b&gt;") != std::string::npos);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("report: a connection the director dropped is drawn, the drop's reason on its arrow") {
+    const fs::path dir = fs::temp_directory_path() / ("tapvs-report-drop-" + std::to_string(::getpid()));
+    fs::remove_all(dir);
+    fs::create_directories(dir / "step-1");
+    std::ofstream(dir / "lab.json") << R"({"lab":"d","title":"Drops","steps_total":1,"steps_run":1,"steps_asked":1,"ok":true,
+      "director":[{"port":"eth0","segment":"outside","mac":"02:00:00:00:00:10"}],
+      "hosts":[{"name":"client","ifaces":[{"name":"eth0","segment":"outside","addr":"192.168.1.50/24","mac":"02:00:00:00:00:50"}]}]})";
+    std::ofstream(dir / "step-1/step.json")
+        << R"({"step":1,"title":"Removed","ok":true,"ipvsadm":"","items":[{"kind":"check","text":"again A fails","ok":true,"out":""}]})";
+    // another connection scheduled in the step, and the dropped one (a PSH of a connection to a removed server)
+    std::ofstream(dir / "step-1/trace.jsonl")
+        << R"({"t":1000.0,"event":"schedule","proto":"TCP","client":"192.168.1.50:40001","vip":"192.168.1.10:80","scheduler":"rr","rs":"172.16.10.100:80","method":"masq","persistent":false,"why":"rr"})"
+        << "\n"
+        << R"({"t":1000.5001,"event":"drop","port":"eth0","reason":"ipvs_dest_unavailable","len":60,"proto":"TCP","src":"192.168.1.50:40000","dst":"192.168.1.10:80","flags":"P."})"
+        << "\n";
+    const auto psh = syn("02:00:00:00:00:50", "02:00:00:00:00:10", "192.168.1.50", 40000, "192.168.1.10", 80, 0x18, 9);
+    const auto other = syn("02:00:00:00:00:50", "02:00:00:00:00:10", "192.168.1.50", 40001, "192.168.1.10", 80, 0x02, 1);
+    pcap(dir / "step-1/client-eth0.pcap", {{0.0, other}, {0.5, psh}});
+    pcap(dir / "step-1/eth0.in.pcap", {{0.00005, other}, {0.50005, psh}});
+
+    std::string error;
+    REQUIRE(lab::write_report(dir.string(), &error));
+    std::ifstream f(dir / "report.html");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    const std::string page = ss.str();
+    CHECK(count(page, "<g class=\"hop request\"") == 1);  // the dropped connection's one frame, not the other's
+    CHECK(page.find(">dropped: ipvs_dest_unavailable</text>") != std::string::npos);
+    CHECK(page.find("A connection whose packets the director dropped in this step: 192.168.1.50:40000") != std::string::npos);
+    CHECK(page.find("1 of 1 steps passed.") != std::string::npos);
     fs::remove_all(dir);
 }
