@@ -239,12 +239,12 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
         const std::string vip = a[1];
         std::map<std::string, int> from;
         int replies = 0;
-        for (const auto& f : facts(s, h->name + "-" + h->ifaces.front().name + ".pcap"))
+        for (const auto& f : facts(s, host_capture(h->name, h->ifaces.front().name)))
             if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip)
                 ++replies, ++from[f.src_mac.to_string()];
         int via_director = 0;
         for (const auto& p : lab_.director)
-            for (const auto& f : facts(s, p.name + ".in.pcap"))
+            for (const auto& f : facts(s, director_received(p.name)))
                 if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) &&
                     director_macs.count(f.dst_mac.to_string()))
                     ++via_director;
@@ -266,7 +266,7 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
             const std::string me = addr_only(h->ifaces.front().addr);
             int n = 0;
             std::string example;
-            for (const auto& f : facts(s, h->name + "-" + h->ifaces.front().name + ".pcap"))
+            for (const auto& f : facts(s, host_capture(h->name, h->ifaces.front().name)))
                 if (f.ipip && f.dst.to_string() == me && director_macs.count(f.src_mac.to_string())) {
                     if (n++ == 0)
                         example = fmt::format("outer {} -> {}, inner {}:{} -> {}:{}", f.src.to_string(), f.dst.to_string(),
@@ -355,14 +355,14 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
 
     std::map<std::string, std::vector<FrameFact>> sent, received;  // the director's frames, by port
     for (const auto& p : lab_.director) {
-        sent[p.name] = facts(s, p.name + ".pcap");
-        received[p.name] = facts(s, p.name + ".in.pcap");
+        sent[p.name] = facts(s, director_sent(p.name));
+        received[p.name] = facts(s, director_received(p.name));
     }
     for (const auto& real : reals) {
         const Host* h = lab_.host(real.host);
         const std::string iface = h->ifaces.front().name;
         const std::string mac = topo_->mac_of(real.host, iface);
-        const auto rs = facts(s, real.host + "-" + iface + ".pcap");
+        const auto rs = facts(s, host_capture(real.host, iface));
         std::size_t to_rs = 0, biggest = 0;
         for (const auto& [port, frames] : sent)
             for (const auto& f : frames)

@@ -66,7 +66,7 @@ int replay_step(const std::string& recorded, int step, std::ostream& out, std::o
     std::string cmd = fmt::format("tapvs replay --config {} --epoch {}", o.config, epoch);
     for (int k = 1; k <= step; ++k)
         for (const auto& p : ports) {
-            const fs::path f = root / fmt::format("step-{}", k) / (p + ".in.pcap");
+            const fs::path f = root / fmt::format("step-{}", k) / director_received(p);
             if (!fs::exists(f)) continue;
             o.ports.emplace_back(p, f.string());
             cmd += fmt::format(" --port {}={}", p, f.string());

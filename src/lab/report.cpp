@@ -59,13 +59,13 @@ std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
         points.push_back(CapturePoint{node, port, *m, saw, std::move(frames), error.empty()});
     };
     for (const auto& d : lab.value("director", json::array())) {
-        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::sent, str(d, "port") + ".pcap");
-        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::received, str(d, "port") + ".in.pcap");
+        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::sent, director_sent(str(d, "port")));
+        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::received, director_received(str(d, "port")));
     }
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array()))
             add(str(h, "name"), str(i, "name"), str(i, "mac"), CapturePoint::Saw::both,
-                str(h, "name") + "-" + str(i, "name") + ".pcap");
+                host_capture(str(h, "name"), str(i, "name")));
     return points;
 }
 

@@ -312,7 +312,7 @@ void LabRun::start_captures(const StepRecord& s) {
     for (const auto& h : lab_.hosts)
         for (const auto& i : h.ifaces) {
             auto p = Process::start(in_netns(topo_->ns_of(h.name), {self_, "lab", "tool", "capture", "--iface", i.name,
-                                                                    "--out", s.dir + "/" + h.name + "-" + i.name + ".pcap"}),
+                                                                    "--out", s.dir + "/" + host_capture(h.name, i.name)}),
                                     topo_->work() + "/capture-" + h.name + "-" + i.name + ".log");
             if (p && p.value().wait_for_line("ready", kReady))
                 captures_.push_back(std::make_unique<Process>(std::move(p.value())));
