@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages tapvs builds with (only when one is missing), then configures
-# and builds it. Used by README's two commands; safe to run again.
+# Installs the Debian 12 packages tapvs builds with, and any named as arguments (only those
+# missing), then configures and builds it. Used by README's two commands; safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 PACKAGES=(build-essential cmake ninja-build pkg-config
           libboost-dev libcli11-dev catch2 libpcap-dev libfmt-dev nlohmann-json3-dev libbenchmark-dev
-          iproute2 net-tools procps python3)
+          iproute2 net-tools procps python3
+          "$@")  # more packages a caller needs (scripts/test.sh: chromium for the labs' reports)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -35,6 +35,15 @@ std::vector<std::uint8_t> syn(const char* smac, const char* dmac, const char* sr
     return FrameBuilder().eth(smac, dmac).ipv4(src, dst).tcp(sport, dport, flags).seq(seq).build();
 }
 
+std::string written_page(const fs::path& dir) {
+    std::string error;
+    REQUIRE(lab::write_report(dir.string(), &error));
+    std::ifstream f(dir / "report.html");
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
 }  // namespace
 
 TEST_CASE("report: a NAT recording becomes one page with its steps and a ladder") {
@@ -63,12 +72,7 @@ TEST_CASE("report: a NAT recording becomes one page with its steps and a ladder"
     pcap(dir / "step-2/eth1.pcap", {{0.0002, out}});
     pcap(dir / "step-2/rs1-eth0.pcap", {{0.0003, out}});
 
-    std::string error;
-    REQUIRE(lab::write_report(dir.string(), &error));
-    std::ifstream f(dir / "report.html");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string page = ss.str();
+    const std::string page = written_page(dir);
 
     CHECK(count(page, "<section class=\"step") == 2);
     CHECK(page.find("id=\"step-2\"") != std::string::npos);
@@ -105,12 +109,7 @@ TEST_CASE("report: a connection the director dropped is drawn, the drop's reason
     pcap(dir / "step-1/client-eth0.pcap", {{0.0, other}, {0.5, psh}});
     pcap(dir / "step-1/eth0.in.pcap", {{0.00005, other}, {0.50005, psh}});
 
-    std::string error;
-    REQUIRE(lab::write_report(dir.string(), &error));
-    std::ifstream f(dir / "report.html");
-    std::stringstream ss;
-    ss << f.rdbuf();
-    const std::string page = ss.str();
+    const std::string page = written_page(dir);
     CHECK(count(page, "<g class=\"hop request\"") == 1);  // the dropped connection's one frame, not the other's
     CHECK(page.find(">dropped: ipvs_dest_unavailable</text>") != std::string::npos);
     CHECK(page.find("A connection whose packets the director dropped in this step: 192.168.1.50:40000") != std::string::npos);
