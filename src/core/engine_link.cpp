@@ -32,7 +32,7 @@ void Engine::Impl::emit(PortId port, net::ConstBytes frame, const net::Offload* 
 }
 
 void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr hint_src) {
-    const Port& p = std::as_const(e.host_).port(port);
+    const Port& p = e.host_.port(port);
     // arp_solicit(): the packet's own source when it is ours and arp_announce < 2, else the port's
     // address on the target's subnet (inet_select_addr).
     net::Ipv4Addr spa = hint_src;
@@ -63,7 +63,7 @@ void Engine::Impl::emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& 
     const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
         return drop(port, ip, DropReason::no_headroom);
-    write_eth(buf.data(), dst, std::as_const(e.host_).port(port).mac, net::kEtherTypeIpv4);
+    write_eth(buf.data(), dst, e.host_.port(port).mac, net::kEtherTypeIpv4);
     emit_frame(port, buf);
 }
 
@@ -82,7 +82,7 @@ void Engine::Impl::for_each_wire_frame(PortId port, net::FrameBuf& buf, F&& f) {
         // Segments no bigger than the port's MTU: where the kernel would fragment segments that are
         // too big (ip_finish_output_gso, e.g. after a tunnel header), tapvs cuts smaller ones.
         SegmentTo<F> sink{f};
-        const auto mtu = static_cast<std::size_t>(std::as_const(e.host_).port(port).mtu);
+        const auto mtu = static_cast<std::size_t>(e.host_.port(port).mtu);
         if (net::segment_tcp4(buf.bytes(), buf.offload, net::Bytes{e.segments_}, sink, mtu) == 0)
             drop(port, buf.bytes(), DropReason::offload_unsupported);
         return;
@@ -100,7 +100,7 @@ void Engine::Impl::emit_frame(PortId port, net::FrameBuf& buf) {
 
 void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
     Host& host = e.host_;
-    const Port& p = std::as_const(host).port(port);
+    const Port& p = host.port(port);
     Neighbour* n = host.neighbour(port, nexthop);
     if (n && (n->state == NeighState::reachable || n->state == NeighState::permanent))
         return emit_ip(port, n->mac, buf, ip);

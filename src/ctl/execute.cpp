@@ -210,7 +210,7 @@ Reply execute_host(Engine& e, const Command& command) {
         [&](const auto& c) -> Reply {
             using T = std::decay_t<decltype(c)>;
             if constexpr (std::is_same_v<T, cmd::AddrAdd>) {
-                core::Port& p = h.port(h.port_id(base_dev(c.dev)));
+                core::Port& p = h.edit_port(h.port_id(base_dev(c.dev)));
                 if (c.replace_label) {
                     // ifconfig IF[:N] ADDR (SIOCSIFADDR): the address carrying this label changes.
                     auto it = std::find_if(p.addrs.begin(), p.addrs.end(),
@@ -230,7 +230,7 @@ Reply execute_host(Engine& e, const Command& command) {
             } else if constexpr (std::is_same_v<T, cmd::AddrDel>) {
                 auto id = h.find_port(base_dev(c.dev));
                 if (!id) return fail(fmt::format("Cannot find device \"{}\"", c.dev), 1);
-                auto& addrs = h.port(*id).addrs;
+                auto& addrs = h.edit_port(*id).addrs;
                 // prefix_len -1: `ip addr del ADDR dev IF` without /LEN matches any prefix.
                 auto it = std::find_if(addrs.begin(), addrs.end(), [&](const auto& a) {
                     return a.addr == c.addr && (c.prefix_len < 0 || a.prefix_len == c.prefix_len);
@@ -242,7 +242,7 @@ Reply execute_host(Engine& e, const Command& command) {
             } else if constexpr (std::is_same_v<T, cmd::AddrFlush>) {
                 auto id = h.find_port(base_dev(c.dev));
                 if (!id) return fail(fmt::format("Device \"{}\" does not exist.", c.dev), 1);
-                auto& addrs = h.port(*id).addrs;
+                auto& addrs = h.edit_port(*id).addrs;
                 if (is_alias(c.dev)) std::erase_if(addrs, [&](const core::PortAddr& a) { return a.label == c.dev; });
                 else addrs.clear();
                 h.refresh_connected_routes();
@@ -251,7 +251,7 @@ Reply execute_host(Engine& e, const Command& command) {
                 if (is_alias(c.dev)) {
                     // ifconfig eth0:0 up|down: an alias is its address (devinet_ioctl SIOCSIFFLAGS).
                     auto id = h.find_port(base_dev(c.dev));
-                    auto* addrs = id ? &h.port(*id).addrs : nullptr;
+                    auto* addrs = id ? &h.edit_port(*id).addrs : nullptr;
                     const bool exists = addrs && std::any_of(addrs->begin(), addrs->end(),
                                                              [&](const core::PortAddr& a) { return a.label == c.dev; });
                     if (!exists) return fail("SIOCSIFFLAGS: Cannot assign requested address", 1);
@@ -261,7 +261,7 @@ Reply execute_host(Engine& e, const Command& command) {
                     }
                     return {};
                 }
-                core::Port& p = h.port(h.port_id(c.dev));
+                core::Port& p = h.edit_port(h.port_id(c.dev));
                 if (c.mtu) {
                     if (*c.mtu < 68) return fail("Error: mtu less than device minimum.");
                     if (*c.mtu > 65535) return fail("Error: mtu greater than device maximum.");
@@ -296,7 +296,7 @@ Reply execute_host(Engine& e, const Command& command) {
                     for (const auto& a : h.port(r.port).addrs) onlink = onlink || a.contains(*c.via);
                     if (!onlink) return fail("Error: Nexthop has invalid gateway.");
                 }
-                auto& routes = h.routes();
+                auto& routes = h.edit_routes();
                 auto it = std::find_if(routes.begin(), routes.end(), [&](const core::Route& x) {
                     return !x.connected && x.dst == r.dst && x.prefix_len == r.prefix_len;
                 });
@@ -309,7 +309,7 @@ Reply execute_host(Engine& e, const Command& command) {
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::RouteDel>) {
                 net::Ipv4Addr dst{c.dst.host_order & net::prefix_mask(c.prefix_len)};
-                auto& routes = h.routes();
+                auto& routes = h.edit_routes();
                 auto it = std::find_if(routes.begin(), routes.end(), [&](const core::Route& x) {
                     return x.dst == dst && x.prefix_len == c.prefix_len && (!c.via || x.via == c.via) &&
                            (c.dev.empty() || (x.port != core::kNoPort && h.port(x.port).name == c.dev));

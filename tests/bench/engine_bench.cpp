@@ -43,11 +43,11 @@ struct Bench {
         Host& h = engine.host();
         eth0 = h.port_id("eth0");
         eth1 = h.port_id("eth1");
-        h.port(eth0).mac = kEth0;
-        h.port(eth1).mac = kEth1;
-        h.port(eth0).up = h.port(eth1).up = true;
-        h.port(eth0).addrs.push_back(PortAddr{kVip, 16, {}});
-        h.port(eth1).addrs.push_back(PortAddr{test::ip("172.16.10.12"), 16, {}});
+        h.edit_port(eth0).mac = kEth0;
+        h.edit_port(eth1).mac = kEth1;
+        h.edit_port(eth0).up = h.edit_port(eth1).up = true;
+        h.edit_port(eth0).addrs.push_back(PortAddr{kVip, 16, {}});
+        h.edit_port(eth1).addrs.push_back(PortAddr{test::ip("172.16.10.12"), 16, {}});
         h.refresh_connected_routes();
         h.sysctl().ip_forward = true;
         ServiceUser u;
@@ -82,7 +82,7 @@ struct Bench {
         Route def;
         def.via = test::ip("192.168.255.254");
         def.port = eth0;
-        h.routes().push_back(def);
+        h.edit_routes().push_back(def);
         (void)n;
     }
     void feed(const std::vector<std::uint8_t>& f) {

@@ -60,11 +60,11 @@ public:
         core::Host& h = engine.host();
         eth0 = h.port_id("eth0");
         eth1 = h.port_id("eth1");
-        h.port(eth0).mac = kEth0Mac;
-        h.port(eth1).mac = kEth1Mac;
-        h.port(eth0).up = h.port(eth1).up = true;
-        h.port(eth0).addrs.push_back(core::PortAddr{kVip, 24, {}});
-        h.port(eth1).addrs.push_back(core::PortAddr{kDip, 16, {}});
+        h.edit_port(eth0).mac = kEth0Mac;
+        h.edit_port(eth1).mac = kEth1Mac;
+        h.edit_port(eth0).up = h.edit_port(eth1).up = true;
+        h.edit_port(eth0).addrs.push_back(core::PortAddr{kVip, 24, {}});
+        h.edit_port(eth1).addrs.push_back(core::PortAddr{kDip, 16, {}});
         h.refresh_connected_routes();
         h.sysctl().ip_forward = true;
         if (static_neighbours) {

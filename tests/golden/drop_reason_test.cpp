@@ -38,7 +38,7 @@ const std::vector<Row>& rows() {
         {"a unicast frame for another MAC", DropReason::mac_not_ours, nullptr,
          [] { return FrameBuilder{}.eth(Guide::kClientMac, Guide::kRs2Mac).ipv4(Guide::kClient, Guide::kVip).udp(1, 2).build(); }},
         {"a frame on a port that is down", DropReason::port_down,
-         [](Director& d) { d.engine.host().port(d.eth0).up = false; }, [] { return syn(); }},
+         [](Director& d) { d.engine.host().edit_port(d.eth0).up = false; }, [] { return syn(); }},
         {"an ARP request for an address that is not ours", DropReason::arp_not_for_us, nullptr,
          [] { return FrameBuilder{}.eth(Guide::kClientMac, net::MacAddr::broadcast())
                   .arp_request(Guide::kClientMac, Guide::kClient, test::ip("192.168.1.77")).build(); }},
@@ -74,7 +74,7 @@ const std::vector<Row>& rows() {
          [] { return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kRip1)
                   .udp(1, 2).payload_size(1000).build(); }},
         {"a DF packet bigger than the outgoing MTU", DropReason::frag_needed,
-         [](Director& d) { d.engine.host().port(d.eth1).mtu = 576; },
+         [](Director& d) { d.engine.host().edit_port(d.eth1).mtu = 576; },
          [] { return FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kRip1).df()
                   .udp(1, 2).payload_size(1000).build(); },
          false, 1},

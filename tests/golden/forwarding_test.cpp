@@ -341,7 +341,7 @@ TEST_CASE("host: forwarding decrements TTL, TTL 1 gets time exceeded, no route g
     core::Route def;
     def.via = test::ip("192.168.1.1");
     def.port = d.eth0;
-    d.engine.host().routes().push_back(def);  // route add default gw 192.168.1.1
+    d.engine.host().edit_routes().push_back(def);  // route add default gw 192.168.1.1
     out = d.feed(d.eth1, pkt(10, "10.9.9.9"));
     REQUIRE(out.size() == 1);
     CHECK(net::EthView{net::Bytes{out[0].frame}}.dst() == Guide::kRouterMac);
@@ -361,7 +361,7 @@ TEST_CASE("ipvs: TTL is checked before the MTU, and no route to the real server 
     Director d;
     d.service("rr");
     d.real_server(Guide::kRip1, FwdMethod::droute);
-    d.engine.host().port(d.eth1).mtu = 576;
+    d.engine.host().edit_port(d.eth1).mtu = 576;
     auto out = d.feed(d.eth0, client_syn().ttl(1).payload_size(1000).build());
     REQUIRE(out.size() == 1);
     auto pf = net::parse_frame(net::ConstBytes{out[0].frame});
@@ -452,7 +452,7 @@ TEST_CASE("ipvs: an open connection follows the host's tables when they change (
     host_route.prefix_len = 32;
     host_route.via = test::ip("172.16.10.1");
     host_route.port = d.eth1;
-    d.engine.host().routes().push_back(host_route);
+    d.engine.host().edit_routes().push_back(host_route);
     CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRouterMac);
 }
 

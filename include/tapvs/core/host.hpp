@@ -85,8 +85,9 @@ public:
     // Ports: made on first mention by name (a config line, or --port at run time).
     PortId port_id(std::string_view name);  // creates it when unknown
     std::optional<PortId> find_port(std::string_view name) const noexcept;
-    // Every mutable accessor bumps generation(): what a connection cached about routing is stale.
-    Port& port(PortId id) noexcept {
+    // Reading never changes generation(); every edit_*() bumps it: what a connection cached about
+    // routing, and the flat route table, are stale after a change to a port or a route.
+    Port& edit_port(PortId id) noexcept {
         ++gen_;
         return ports_[id];
     }
@@ -107,10 +108,9 @@ public:
     Neighbour* neighbour(PortId port, net::Ipv4Addr a) noexcept;
     Neighbour& neighbour_create(PortId port, net::Ipv4Addr a);
     void neighbour_delete(PortId port, net::Ipv4Addr a);
-    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept {
-        ++gen_;
-        return neigh_;
-    }
+    // Entries change state in place (the ARP timers); only neighbour_create/delete move or free
+    // one, and they bump generation(). Users of a cached entry check its state.
+    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept { return neigh_; }
     const std::unordered_map<std::uint64_t, Neighbour>& neighbours() const noexcept { return neigh_; }
 
     // fwmark from the mangle PREROUTING rules (first matching rule's effect, iptables order).
@@ -125,7 +125,7 @@ public:
     // An integer per-interface sysctl (net.ipv4.conf.IF.NAME), falling back to conf.all.
     int conf(std::string_view dev, std::string_view name, int fallback) const;
 
-    std::vector<Route>& routes() noexcept {
+    std::vector<Route>& edit_routes() noexcept {
         ++gen_;
         return routes_;
     }

@@ -121,7 +121,7 @@ TEST_CASE("trace read: every line becomes a typed event", "[io][trace]") {
 TEST_CASE("trace read: what the writer writes reads back field for field", "[io][trace]") {
     core::Host host;
     const core::PortId eth0 = host.port_id("eth0");
-    host.port(eth0).mac = mac("02:00:00:00:00:10");
+    host.edit_port(eth0).mac = mac("02:00:00:00:00:10");
     std::ostringstream os;
     io::TraceWriter w(os, host);
     w.write_header(io::TraceHeader{core::Timestamp::from_us(1767225600123456), 99, "dir \"x\".conf", "0.1.0"});

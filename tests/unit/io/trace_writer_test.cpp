@@ -34,12 +34,12 @@ struct Fixture {
         eth0 = host.port_id("eth0");
         eth1 = host.port_id("eth1");
         const core::PortId lo = host.port_id("lo");
-        host.port(lo).loopback = true;
-        host.port(lo).addrs.push_back(core::PortAddr{ip("127.0.0.1"), 8, {}});
-        host.port(eth0).mac = kEth0Mac;
-        host.port(eth1).mac = kEth1Mac;
-        host.port(eth0).addrs.push_back(core::PortAddr{ip("192.168.1.10"), 24, {}});
-        host.port(eth1).addrs.push_back(core::PortAddr{ip("172.16.10.12"), 16, {}});
+        host.edit_port(lo).loopback = true;
+        host.edit_port(lo).addrs.push_back(core::PortAddr{ip("127.0.0.1"), 8, {}});
+        host.edit_port(eth0).mac = kEth0Mac;
+        host.edit_port(eth1).mac = kEth1Mac;
+        host.edit_port(eth0).addrs.push_back(core::PortAddr{ip("192.168.1.10"), 24, {}});
+        host.edit_port(eth1).addrs.push_back(core::PortAddr{ip("172.16.10.12"), 16, {}});
     }
     std::string take() {
         std::string s = os.str();
@@ -314,7 +314,7 @@ TEST_CASE("trace: drops carry the reason; frames that do not parse keep their Et
 
 TEST_CASE("trace: names with quotes are escaped in every string field", "[io][trace]") {
     Fixture fx;
-    fx.host.port(fx.eth0).name = "e\"0";
+    fx.host.edit_port(fx.eth0).name = "e\"0";
     fx.w.write_header(io::TraceHeader{at(0), 1, "my \"lab\"\\x.conf", "0.1.0"});
     fx.w.on_arp(fx.eth0, core::EngineObserver::ArpEvent::failed, ip("192.168.1.99"), net::MacAddr{}, at(0));
     const std::string out = fx.take();
