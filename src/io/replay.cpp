@@ -489,6 +489,7 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
     core::Engine engine(cfg);
     std::vector<Frame> all;
     std::vector<std::uint8_t> bytes;
+    std::size_t longest = 0;  // a capture's frames may be up to its snaplen (262144), not 64 KiB
     for (const auto& [name, path] : opts.ports) {
         auto r = PcapReader::open(path);
         if (!r) {
@@ -501,6 +502,7 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
         PcapRecord rec;
         while (r.value()->next(storage, 0, rec)) {
             all.push_back(Frame{rec.ts, port, bytes.size(), rec.caplen});
+            longest = std::max<std::size_t>(longest, rec.caplen);
             bytes.insert(bytes.end(), storage.begin(), storage.begin() + static_cast<std::ptrdiff_t>(rec.caplen));
         }
     }
@@ -516,7 +518,7 @@ int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLi
     struct Null final : core::PacketSink {
         void emit(core::PortId, net::ConstBytes, Timestamp) override {}
     } sink;
-    std::vector<std::uint8_t> work(65536 + 256);
+    std::vector<std::uint8_t> work(net::kFrameHeadroom + std::max<std::size_t>(longest, 65536) + 64);
     const auto t0 = std::chrono::steady_clock::now();
     for (const Frame& f : all) {
         std::memcpy(work.data() + net::kFrameHeadroom, bytes.data() + f.off, f.len);
