@@ -119,7 +119,7 @@ ScheduleStatus Ipvs::schedule(VirtualService& svc, const SchedPacket& pkt, Times
     if (now > last_sched_tick_) last_sched_tick_ = now;
     SchedEnv env{now, &sysctl_};
     Decision decision;
-    std::string* why = observer_ ? &decision.why : nullptr;
+    std::string* why = observer_ && observer_->wants_reasons() ? &decision.why : nullptr;
     decision.svc = &svc;
     *out = kNoConn;
 
@@ -177,7 +177,8 @@ ScheduleStatus Ipvs::schedule(VirtualService& svc, const SchedPacket& pkt, Times
             if (observer_) {
                 decision.dest = dest;
                 decision.persistent = true;
-                decision.why = "persistence template " + conns_->at(ct).caddr.to_string() + " -> " +
+                if (why)
+                    *why = "persistence template " + conns_->at(ct).caddr.to_string() + " -> " +
                                dest->endpoint().to_string() + " decided (the scheduler was not asked)";
                 observer_->on_schedule(pkt, decision, now);
             }

@@ -217,35 +217,6 @@ private:
     std::set<const core::VirtualService*> none_;
 };
 
-// Several observers behind the engine's one pointer.
-class Observers final : public core::EngineObserver {
-public:
-    std::vector<core::EngineObserver*> list;
-    void on_rx(core::PortId p, net::ConstBytes f, Timestamp t) override {
-        for (auto* o : list) o->on_rx(p, f, t);
-    }
-    void on_tx(core::PortId p, net::ConstBytes f, Timestamp t) override {
-        for (auto* o : list) o->on_tx(p, f, t);
-    }
-    void on_drop(core::PortId p, net::ConstBytes f, net::DropReason r, Timestamp t) override {
-        for (auto* o : list) o->on_drop(p, f, r, t);
-    }
-    void on_arp(core::PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& m, Timestamp t) override {
-        for (auto* o : list) o->on_arp(p, e, ip, m, t);
-    }
-    void on_schedule(const core::SchedPacket& p, const core::Decision& d, Timestamp t) override {
-        for (auto* o : list) o->on_schedule(p, d, t);
-    }
-    void on_conn_new(const core::Connection& c, Timestamp t) override {
-        for (auto* o : list) o->on_conn_new(c, t);
-    }
-    void on_conn_state(const core::Connection& c, core::TcpState s, Timestamp t) override {
-        for (auto* o : list) o->on_conn_state(c, s, t);
-    }
-    void on_conn_expire(const core::Connection& c, Timestamp t) override {
-        for (auto* o : list) o->on_conn_expire(c, t);
-    }
-};
 
 
 std::string service_line(const core::VirtualService& s) {
@@ -617,7 +588,7 @@ private:
     asio::steady_timer timer_{io_};
     core::Engine engine_;
     Logger logger_;
-    Observers observers_;
+    core::ObserverList observers_;
     TapSink sink_;
     std::vector<std::unique_ptr<LivePort>> ports_;
     std::vector<const ctl::ConfigLine*> timed_;

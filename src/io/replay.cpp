@@ -96,32 +96,6 @@ public:
     }
 };
 
-// Both observers at once (the engine takes one).
-class Tee final : public core::EngineObserver {
-public:
-    core::EngineObserver* a;
-    core::EngineObserver* b;
-    Tee(core::EngineObserver* x, core::EngineObserver* y) : a(x), b(y) {}
-    void on_rx(core::PortId p, net::ConstBytes f, Timestamp t) override { a->on_rx(p, f, t), b->on_rx(p, f, t); }
-    void on_tx(core::PortId p, net::ConstBytes f, Timestamp t) override { a->on_tx(p, f, t), b->on_tx(p, f, t); }
-    void on_drop(core::PortId p, net::ConstBytes f, net::DropReason r, Timestamp t) override {
-        a->on_drop(p, f, r, t), b->on_drop(p, f, r, t);
-    }
-    void on_arp(core::PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& m, Timestamp t) override {
-        a->on_arp(p, e, ip, m, t), b->on_arp(p, e, ip, m, t);
-    }
-    void on_schedule(const core::SchedPacket& p, const core::Decision& d, Timestamp t) override {
-        a->on_schedule(p, d, t), b->on_schedule(p, d, t);
-    }
-    void on_conn_new(const core::Connection& c, Timestamp t) override { a->on_conn_new(c, t), b->on_conn_new(c, t); }
-    void on_conn_state(const core::Connection& c, core::TcpState o, Timestamp t) override {
-        a->on_conn_state(c, o, t), b->on_conn_state(c, o, t);
-    }
-    void on_conn_expire(const core::Connection& c, Timestamp t) override {
-        a->on_conn_expire(c, t), b->on_conn_expire(c, t);
-    }
-};
-
 core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
 double since(Timestamp t, Timestamp start) { return std::chrono::duration<double>(t - start).count(); }
 
@@ -224,7 +198,7 @@ struct Run {
 
         std::unique_ptr<std::ofstream> trace_file;
         std::unique_ptr<TraceWriter> trace;
-        std::unique_ptr<Tee> tee;
+        core::ObserverList both;
         if (write_files) {
             for (std::size_t p = 0; p < engine.host().ports().size(); ++p) {
                 const auto& port = engine.host().port(static_cast<core::PortId>(p));
@@ -240,8 +214,8 @@ struct Run {
                                                          std::ios::binary);
             trace = std::make_unique<TraceWriter>(*trace_file, engine.host());
             trace->write_header(TraceHeader{start, opts.seed, opts.config});
-            tee = std::make_unique<Tee>(&recorder, trace.get());
-            engine.set_observer(tee.get());
+            both.list = {&recorder, trace.get()};
+            engine.set_observer(&both);
         } else {
             engine.set_observer(&recorder);
         }

@@ -42,6 +42,42 @@ public:
     virtual void on_arp(PortId, ArpEvent, net::Ipv4Addr, const net::MacAddr&, Timestamp) {}
 };
 
+// Several observers behind the engine's one pointer, in order.
+class ObserverList final : public EngineObserver {
+public:
+    std::vector<EngineObserver*> list;
+
+    bool wants_reasons() const noexcept override {
+        for (const auto* o : list)
+            if (o->wants_reasons()) return true;
+        return false;
+    }
+    void on_rx(PortId p, net::ConstBytes f, Timestamp t) override {
+        for (auto* o : list) o->on_rx(p, f, t);
+    }
+    void on_tx(PortId p, net::ConstBytes f, Timestamp t) override {
+        for (auto* o : list) o->on_tx(p, f, t);
+    }
+    void on_drop(PortId p, net::ConstBytes f, net::DropReason r, Timestamp t) override {
+        for (auto* o : list) o->on_drop(p, f, r, t);
+    }
+    void on_arp(PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& m, Timestamp t) override {
+        for (auto* o : list) o->on_arp(p, e, ip, m, t);
+    }
+    void on_schedule(const SchedPacket& p, const Decision& d, Timestamp t) override {
+        for (auto* o : list) o->on_schedule(p, d, t);
+    }
+    void on_conn_new(const Connection& c, Timestamp t) override {
+        for (auto* o : list) o->on_conn_new(c, t);
+    }
+    void on_conn_state(const Connection& c, TcpState s, Timestamp t) override {
+        for (auto* o : list) o->on_conn_state(c, s, t);
+    }
+    void on_conn_expire(const Connection& c, Timestamp t) override {
+        for (auto* o : list) o->on_conn_expire(c, t);
+    }
+};
+
 struct PortCounters {
     std::uint64_t rx_frames = 0, rx_bytes = 0, tx_frames = 0, tx_bytes = 0;
 };

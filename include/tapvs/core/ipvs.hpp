@@ -44,6 +44,9 @@ struct Decision {
 class IpvsObserver {
 public:
     virtual ~IpvsObserver() = default;
+    // Does it read Decision::why? Only then do the schedulers write their explanation (a string
+    // per new connection).
+    virtual bool wants_reasons() const noexcept { return false; }
     virtual void on_schedule(const SchedPacket&, const Decision&, Timestamp) {}
     virtual void on_conn_new(const Connection&, Timestamp) {}
     virtual void on_conn_state(const Connection&, TcpState /*old_state*/, Timestamp) {}

@@ -50,6 +50,7 @@ public:
     void on_arp(core::PortId port, ArpEvent what, net::Ipv4Addr ip, const net::MacAddr& mac,
                 core::Timestamp t) override;
     // core::IpvsObserver
+    bool wants_reasons() const noexcept override { return true; }  // the trace's "why"
     void on_schedule(const core::SchedPacket& pkt, const core::Decision& d, core::Timestamp t) override;
     void on_conn_new(const core::Connection& c, core::Timestamp t) override;
     void on_conn_state(const core::Connection& c, core::TcpState old_state, core::Timestamp t) override;

@@ -288,3 +288,22 @@ TEST_CASE("conn: the dest trash frees an unused dest at the first 60 s tick 120 
         CHECK(revived == (readd < 240));
     }
 }
+
+TEST_CASE("conn: the scheduler's explanation is written only for an observer that reads it", "[core][conn]") {
+    struct Seen final : IpvsObserver {
+        bool reasons = false;
+        std::vector<std::string> whys;
+        bool wants_reasons() const noexcept override { return reasons; }
+        void on_schedule(const SchedPacket&, const Decision& d, Timestamp) override { whys.push_back(d.why); }
+    };
+    for (const bool reasons : {false, true}) {
+        Lvs lvs;
+        Seen seen;
+        seen.reasons = reasons;
+        lvs.ipvs.set_observer(&seen);
+        lvs.connect(0x0a000001, 40000, at(0));
+        REQUIRE(seen.whys.size() == 1);
+        CHECK(seen.whys[0].empty() == !reasons);
+        if (reasons) CHECK(seen.whys[0].starts_with("rr:"));
+    }
+}
