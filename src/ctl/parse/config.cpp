@@ -57,7 +57,8 @@ std::string trim_newline(std::string s) {
 
 std::string ConfigError::to_string() const { return fmt::format("{}:{}: {}", file, line, message); }
 
-bool is_known_program(std::string_view name) {
+bool is_known_program(std::string_view program) {
+    const std::string_view name = basename(program);  // as parse_command_multi dispatches: /sbin/ip is ip
     for (std::string_view p : {"ipvsadm", "tapvsadm", "ip", "ifconfig", "route", "sysctl", "echo", "cat", "iptables",
                                "iptables-nft", "iptables-legacy"})
         if (name == p) return true;

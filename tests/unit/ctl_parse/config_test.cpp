@@ -229,3 +229,11 @@ TEST_CASE("parse_command_multi: random lines are refused or parsed, never crash"
         if (!r.ok()) CHECK_FALSE(r.error().err.empty());
     }
 }
+
+TEST_CASE("config: a known program is known by its basename, as the dispatch does", "[ctl][config]") {
+    CHECK(ctl::is_known_program("ip"));
+    CHECK(ctl::is_known_program("/sbin/ip"));
+    CHECK(ctl::is_known_program("/usr/sbin/ipvsadm"));
+    CHECK_FALSE(ctl::is_known_program("/bin/sh"));
+    CHECK_FALSE(ctl::is_known_program("ip/"));
+}
