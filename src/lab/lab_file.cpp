@@ -1,6 +1,7 @@
 #include "tapvs/lab/lab_file.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fstream>
 #include <iterator>
 #include <set>
@@ -9,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "tapvs/ctl/config.hpp"
+#include "tapvs/net/addr.hpp"
 
 namespace tapvs::lab {
 
@@ -146,8 +148,10 @@ private:
         if (!valid_name(w[1])) return err(fmt::format("port name `{}'", w[1]));
         if (!segment_known(w[2])) return err(fmt::format("no segment named {}", w[2]));
         if (lab_.director_port(w[1])) return err(fmt::format("a second director port {}", w[1]));
-        if (w[3].size() != 17) return err(fmt::format("`{}' is not a MAC address (02:00:00:00:01:00)", w[3]));
-        lab_.director.push_back(DirectorPort{w[1], w[2], w[3], n_});
+        const auto mac = net::MacAddr::parse(w[3]);
+        if (!mac) return err(fmt::format("`{}' is not a MAC address (02:00:00:00:01:00)", w[3]));
+        // Kept in the one spelling the captures and `ip link` print, so the checks can compare text.
+        lab_.director.push_back(DirectorPort{w[1], w[2], mac->to_string(), n_});
         return {};
     }
 
@@ -159,7 +163,15 @@ private:
         for (std::size_t i = 2; i < w.size(); i += 3) {
             if (!valid_name(w[i])) return err(fmt::format("interface name `{}'", w[i]));
             if (!segment_known(w[i + 1])) return err(fmt::format("no segment named {}", w[i + 1]));
-            if (w[i + 2].find('/') == std::string::npos) return err(fmt::format("`{}' wants ADDR/LEN", w[i + 2]));
+            const auto slash = w[i + 2].find('/');
+            int len = -1;
+            if (slash != std::string::npos) {
+                const std::string_view l = std::string_view(w[i + 2]).substr(slash + 1);
+                const auto [end, ec] = std::from_chars(l.data(), l.data() + l.size(), len);
+                if (ec != std::errc{} || end != l.data() + l.size()) len = -1;
+            }
+            if (slash == std::string::npos || !net::Ipv4Addr::parse(w[i + 2].substr(0, slash)) || len < 0 || len > 32)
+                return err(fmt::format("`{}' wants ADDR/LEN", w[i + 2]));
             h.ifaces.push_back(HostIface{w[i], w[i + 1], w[i + 2]});
         }
         lab_.hosts.push_back(std::move(h));

@@ -92,6 +92,10 @@ TEST_CASE("lab mistakes are named with their line") {
     CHECK(error_of("title T\nsegment a\nhost h eth0 b 10.0.0.1/8\n") == "t.conf:3: no segment named b");
     CHECK(error_of("title T\nsegment a\ndirector eth0 a 02:00\n") ==
           "t.conf:3: `02:00' is not a MAC address (02:00:00:00:01:00)");
+    CHECK(error_of("title T\nsegment a\ndirector eth0 a 02:00:00:00:01:0g\n") ==
+          "t.conf:3: `02:00:00:00:01:0g' is not a MAC address (02:00:00:00:01:00)");
+    CHECK(error_of("title T\nsegment a\nhost h eth0 a 10.0.0.300/8\n") == "t.conf:3: `10.0.0.300/8' wants ADDR/LEN");
+    CHECK(error_of("title T\nsegment a\nhost h eth0 a 10.0.0.1/33\n") == "t.conf:3: `10.0.0.1/33' wants ADDR/LEN");
     CHECK(error_of("title T\nsegment a\nbogus\n") ==
           "t.conf:3: unknown line `bogus' (before the first step: title, about, segment, director, host, web, ipip, step)");
     CHECK(error_of("title T\nsegment a\nhost rs1 eth0 a 10.0.0.1/8\nweb rs1 shared ../etc\n").find("a directory inside the lab's own") !=
@@ -110,4 +114,12 @@ TEST_CASE("every lab shipped in labs/ loads") {
         ++n;
     }
     CHECK(n >= 6);
+}
+
+TEST_CASE("lab file: a director MAC is kept in the spelling the captures print") {
+    auto r = parse_lab(kHead.substr(0, kHead.find("director eth0")) + "director eth0 outside 02:AB:00:00:01:00\n" +
+                           "host client eth0 outside 192.168.1.50/24\nstep S\nclient: ip link\n",
+                       "t", "labs/t", "t.conf");
+    REQUIRE(r);
+    CHECK(r.value().director.front().mac == "02:ab:00:00:01:00");
 }
