@@ -140,7 +140,6 @@ void Engine::Impl::neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAd
     const bool changed = n->state != NeighState::reachable || n->mac != mac;
     n->mac = mac;
     n->state = NeighState::reachable;
-    n->updated = now;
     n->probes = 0;
     if (changed && e.observer_) e.observer_->on_arp(port, EngineObserver::ArpEvent::learned, addr, mac, now);
     const net::MacAddr own = host.port(port).mac;

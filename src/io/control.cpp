@@ -245,8 +245,6 @@ struct ControlServer::Impl : std::enable_shared_from_this<ControlServer::Impl> {
     local::acceptor acceptor;
     Handler handler;
     Options opts;
-    std::uint64_t requests = 0;
-    std::uint64_t rejected = 0;
     bool closed = false;
     std::vector<std::weak_ptr<local::socket>> live;  // open connections, closed with the server
 
@@ -302,7 +300,6 @@ private:
         if (ec) return fail_read(ec);
         auto req = decode_request(body_);
         if (!req) return reject(req.error());
-        ++srv_->requests;
         ctl::Reply reply;
         try {
             reply = srv_->handler(*req);
@@ -315,12 +312,10 @@ private:
     void fail_read(const boost::system::error_code& ec) {
         if (timed_out_) return reject(fmt::format("no complete request within {} ms", srv_->opts.timeout.count()));
         if (ec == asio::error::operation_aborted) return;  // the server is closing
-        ++srv_->rejected;
         close();  // the client went away: nobody to answer
     }
 
     void reject(const std::string& msg) {
-        ++srv_->rejected;
         send(control_error(msg));
     }
 
@@ -444,8 +439,6 @@ ControlServer::~ControlServer() {
     if (::lstat(path_.c_str(), &st) == 0 && S_ISSOCK(st.st_mode) && !someone_listens(path_)) ::unlink(path_.c_str());
 }
 
-std::uint64_t ControlServer::requests() const noexcept { return impl_->requests; }
-std::uint64_t ControlServer::rejected() const noexcept { return impl_->rejected; }
 
 // ---- the client ----
 

@@ -287,9 +287,6 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
 // The likely causes of a failed check, from the step's captures (closed by now), the director's
 // trace and the hosts' settings. Each cause says what was seen and what the guide does about it.
 void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
-    std::set<std::string> director_macs;
-    for (const auto& p : lab_.director) director_macs.insert(p.mac);
-
     // 1. A real server answering ARP for an address of the director (the VIP): arp_ignore/arp_announce.
     if (it.kind == Item::Kind::check && it.check.kind == "arp") {
         std::istringstream in(r.out);

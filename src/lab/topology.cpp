@@ -193,17 +193,6 @@ void Topology::adopt(Process p, const std::string& what) {
     write_state();
 }
 
-Process* Topology::process(const std::string& what) {
-    for (auto& [w, p] : procs_)
-        if (w == what) return &p;
-    return nullptr;
-}
-
-void Topology::note_pid(pid_t pid) {
-    kept_pids_.push_back(pid);
-    write_state();
-}
-
 void Topology::write_state() const {
     std::ofstream f(fmt::format("{}/{}.state", kLabRunDir, id_), std::ios::trunc);
     f << "lab " << lab_name_ << "\nwork " << work_ << "\n";

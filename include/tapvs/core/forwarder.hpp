@@ -24,7 +24,6 @@ struct XmitInfo {
 class Forwarder {
 public:
     virtual ~Forwarder() = default;
-    virtual FwdMethod method() const noexcept = 0;
     // Bytes the method puts in front of the packet (TUN: an outer IPv4 header), for the MTU check.
     virtual std::size_t overhead() const noexcept { return 0; }
 

@@ -60,7 +60,6 @@ struct Neighbour {
     PortId port = kNoPort;
     net::MacAddr mac;
     NeighState state = NeighState::incomplete;
-    Timestamp updated;
     int probes = 0;          // ARP requests sent while incomplete
     Timestamp next_probe;    // when to retransmit (incomplete)
     // Frames waiting for resolution (Ethernet header to be filled in), each with its offload state:

@@ -159,7 +159,6 @@ private:
     std::uint32_t tcp_timeouts_[static_cast<int>(TcpState::last)];
     std::uint32_t udp_timeout_ = 300;
 
-    friend class IpvsDataPath;
 };
 
 }  // namespace tapvs::core

@@ -101,8 +101,6 @@ struct RealServer {
     Stats stats;
     Estimator est;
 
-    // ip_vs_dest_conn_overhead(): (activeconns << 8) + inactconns.
-    std::uint32_t conn_overhead() const noexcept { return (activeconns << 8) + inactconns; }
     net::Endpoint endpoint() const noexcept { return {addr, port}; }
 };
 

@@ -93,8 +93,6 @@ public:
     ControlServer& operator=(const ControlServer&) = delete;
 
     const std::string& path() const noexcept { return path_; }
-    std::uint64_t requests() const noexcept;  // requests answered by the handler
-    std::uint64_t rejected() const noexcept;  // malformed, oversized or timed-out requests
 
     struct Impl;
 

@@ -49,8 +49,6 @@ public:
 
     // Remembers a process (for tear_down and for `lab down` after a crash).
     void adopt(Process p, const std::string& what);
-    Process* process(const std::string& what);
-    void note_pid(pid_t pid);  // a process left running (--keep), for `lab down`
 
     // Stops the processes, deletes the namespaces and the work directory. Idempotent.
     void tear_down();

@@ -11,7 +11,6 @@ namespace tapvs::net {
 using Bytes = std::span<std::uint8_t>;
 using ConstBytes = std::span<const std::uint8_t>;
 
-inline std::uint8_t load8(const std::uint8_t* p) noexcept { return p[0]; }
 inline std::uint16_t load_be16(const std::uint8_t* p) noexcept {
     return static_cast<std::uint16_t>((p[0] << 8) | p[1]);
 }

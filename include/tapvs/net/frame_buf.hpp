@@ -39,7 +39,6 @@ public:
     Bytes bytes() noexcept { return {data(), len_}; }
     ConstBytes bytes() const noexcept { return {data(), len_}; }
     std::size_t headroom() const noexcept { return off_; }
-    std::size_t tailroom() const noexcept { return cap_ - off_ - len_; }
 
     // Moves the start of the frame by `delta` bytes (negative: grow at the front). False when the
     // storage has no room for it.

@@ -8,7 +8,6 @@ namespace tapvs::core::fwd {
 // -m: ip_vs_nat_xmit() / handle_response() (dnat_handler / snat_handler).
 class Masq final : public Forwarder {
 public:
-    FwdMethod method() const noexcept override { return FwdMethod::masq; }
     net::Bytes to_real(net::FrameBuf& buf, net::Bytes ip, const Connection& c, const XmitInfo& x) const noexcept override;
     void to_client(net::Bytes ip, const Connection& c, const XmitInfo& x) const noexcept override;
 };
@@ -16,7 +15,6 @@ public:
 // -g: ip_vs_dr_xmit(): the packet is untouched (but for TTL); only the destination MAC changes.
 class DRoute final : public Forwarder {
 public:
-    FwdMethod method() const noexcept override { return FwdMethod::droute; }
     net::Bytes to_real(net::FrameBuf& buf, net::Bytes ip, const Connection& c, const XmitInfo& x) const noexcept override;
 };
 
@@ -24,7 +22,6 @@ public:
 class Tunnel final : public Forwarder {
 public:
     static constexpr std::size_t kOuterLen = 20;
-    FwdMethod method() const noexcept override { return FwdMethod::tunnel; }
     std::size_t overhead() const noexcept override { return kOuterLen; }
     net::Bytes to_real(net::FrameBuf& buf, net::Bytes ip, const Connection& c, const XmitInfo& x) const noexcept override;
 };

@@ -175,7 +175,6 @@ public:
     int entries() const noexcept { return entries_; }     // the kernel's tbl->entries
     int counter() const noexcept { return counter_; }
     int rover() const noexcept { return rover_; }
-    Timestamp next_check() const noexcept { return next_check_; }
 
 private:
     static std::size_t idx(std::int32_t i) noexcept { return static_cast<std::size_t>(i); }

@@ -19,9 +19,7 @@ namespace tapvs::core::sched {
 inline constexpr std::size_t kNoPos = static_cast<std::size_t>(-1);
 
 // The kernel reads dest counters as atomic_t (int); ip_vs_dest_conn_overhead() returns int.
-inline int weight_of(const RealServer& d) noexcept { return d.weight; }
 inline int active_of(const RealServer& d) noexcept { return static_cast<int>(d.activeconns); }
-inline int inactive_of(const RealServer& d) noexcept { return static_cast<int>(d.inactconns); }
 inline int conn_overhead(const RealServer& d) noexcept {
     return static_cast<int>((d.activeconns << 8) + d.inactconns);
 }

@@ -26,7 +26,6 @@ public:
     void upd_dest(VirtualService& svc, RealServer& dest) override;
     RealServer* schedule(VirtualService& svc, const SchedPacket& pkt, const SchedEnv& env, std::string* why) override;
 
-    const RealServer* cursor() const noexcept { return cursor_; }
 
 private:
     RealServer* cursor_ = nullptr;
