@@ -7,9 +7,6 @@
 namespace tapvs::core::sched {
 
 namespace {
-// is_unavailable(): weight <= 0 or OVERLOAD.
-bool unavailable(const RealServer& d) noexcept { return d.weight <= 0 || d.overload; }
-const char* why_unavailable(const RealServer& d) noexcept { return d.overload ? "overloaded" : "weight 0"; }
 
 // ip_vs_mh_gcd_weight(): gcd of the last_weights > 0; 0 when there are none.
 int gcd_last_weight(const VirtualService& svc) noexcept {
@@ -136,15 +133,15 @@ RealServer* MhScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
         explain(why, ": no destination available");
         return nullptr;
     }
-    if (!unavailable(*dest)) {
+    if (!is_unavailable(*dest)) {
         explain(why, ", picked");
         return dest;
     }
     if (!(svc.flags & kSvcSched1)) {
-        explain(why, ", unavailable ({}) and mh-fallback is off: no destination available", why_unavailable(*dest));
+        explain(why, ", unavailable ({}) and mh-fallback is off: no destination available", skip_reason(*dest));
         return nullptr;
     }
-    explain(why, ", unavailable ({}); mh-fallback re-hashes with offset (k + {}) % 4093:", why_unavailable(*dest), ihash);
+    explain(why, ", unavailable ({}); mh-fallback re-hashes with offset (k + {}) % 4093:", skip_reason(*dest), ihash);
     for (std::uint32_t offset = 0; offset < kTabSize; ++offset) {
         const std::uint32_t roffset = (offset + ihash) % kTabSize;
         const std::uint32_t h = hashkey(addr, port, kHash1, roffset) % kTabSize;
@@ -153,11 +150,11 @@ RealServer* MhScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
             explain(why, " slot {} empty, no destination available", h);
             return nullptr;
         }
-        if (!unavailable(*d)) {
+        if (!is_unavailable(*d)) {
             explain(why, " offset {} -> slot {} {} picked", roffset, h, named(*d));
             return d;
         }
-        explain(why, " offset {} -> slot {} {} {},", roffset, h, named(*d), why_unavailable(*d));
+        explain(why, " offset {} -> slot {} {} {},", roffset, h, named(*d), skip_reason(*d));
     }
     explain(why, " no destination available");
     return nullptr;

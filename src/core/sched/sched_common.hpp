@@ -66,6 +66,9 @@ void explain(std::string* why, fmt::format_string<Args...> f, Args&&... args) {
 
 // Why a dest is passed over by the common filters ("overloaded", "weight 0").
 std::string_view skip_reason(const RealServer& d) noexcept;
+// sh's and mh's is_unavailable(): weight <= 0 or OVERLOAD (AVAILABLE is not tested: deleted dests
+// leave their tables).
+inline bool is_unavailable(const RealServer& d) noexcept { return d.weight <= 0 || d.overload; }
 
 }  // namespace tapvs::core::sched
 

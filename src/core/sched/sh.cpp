@@ -4,12 +4,6 @@
 
 namespace tapvs::core::sched {
 
-namespace {
-// is_unavailable(): weight <= 0 or OVERLOAD (AVAILABLE is not tested: deleted dests leave the table).
-bool unavailable(const RealServer& d) noexcept { return d.weight <= 0 || d.overload; }
-const char* why_unavailable(const RealServer& d) noexcept { return d.overload ? "overloaded" : "weight 0"; }
-}  // namespace
-
 std::uint32_t ShScheduler::hashkey(std::uint32_t addr, std::uint16_t port, std::uint32_t offset) noexcept {
     return (offset + hash_32(static_cast<std::uint32_t>(port) + addr, kTabBits)) & kTabMask;
 }
@@ -61,15 +55,15 @@ RealServer* ShScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
         explain(why, ": no destination available");
         return nullptr;
     }
-    if (!unavailable(*dest)) {
+    if (!is_unavailable(*dest)) {
         explain(why, ", picked");
         return dest;
     }
     if (!(svc.flags & kSvcSched1)) {
-        explain(why, ", unavailable ({}) and sh-fallback is off: no destination available", why_unavailable(*dest));
+        explain(why, ", unavailable ({}) and sh-fallback is off: no destination available", skip_reason(*dest));
         return nullptr;
     }
-    explain(why, ", unavailable ({}); sh-fallback probes bucket (offset + 2*{}) & 255:", why_unavailable(*dest), ihash);
+    explain(why, ", unavailable ({}); sh-fallback probes bucket (offset + 2*{}) & 255:", skip_reason(*dest), ihash);
     for (std::uint32_t offset = 0; offset < kTabSize; ++offset) {
         const std::uint32_t roffset = (offset + ihash) % kTabSize;
         const std::uint32_t h = hashkey(addr, port, roffset);
@@ -78,11 +72,11 @@ RealServer* ShScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
             explain(why, " bucket {} empty, no destination available", h);
             return nullptr;
         }
-        if (!unavailable(*d)) {
+        if (!is_unavailable(*d)) {
             explain(why, " bucket {} {} picked", h, named(*d));
             return d;
         }
-        explain(why, " bucket {} {} {},", h, named(*d), why_unavailable(*d));
+        explain(why, " bucket {} {} {},", h, named(*d), skip_reason(*d));
     }
     explain(why, " no destination available");
     return nullptr;
