@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "lab/lab_run.hpp"
+#include "tapvs/io/trace_read.hpp"
 #include "tapvs/net/addr.hpp"
 
 namespace tapvs::lab {
@@ -423,13 +424,10 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
         }
     }
     // The director's own drops in the step, by reason.
-    std::ifstream trace(s.dir + "/trace.jsonl");
     std::map<std::string, int> drops;
-    for (std::string l; std::getline(trace, l);)
-        if (l.find("\"event\":\"drop\"") != std::string::npos) {
-            const auto at = l.find("\"reason\":\"");
-            if (at != std::string::npos) ++drops[l.substr(at + 10, l.find('"', at + 10) - at - 10)];
-        }
+    if (const auto events = io::read_trace_file(s.dir + "/trace.jsonl"))
+        for (const auto& e : events.value())
+            if (const auto* f = e.kind == io::TraceEventKind::drop ? e.frame() : nullptr) ++drops[f->reason];
     if (drops.count("frag_needed"))
         r.causes.push_back(fmt::format("too big: the director dropped {} packets too big for the way on and sent "
                                        "`fragmentation needed' back (frag_needed in step-{}/trace.jsonl)",

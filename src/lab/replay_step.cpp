@@ -3,11 +3,14 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
 
+#include "tapvs/io/pcap_file.hpp"
 #include "tapvs/io/replay.hpp"
+#include "tapvs/io/trace_read.hpp"
 #include "tapvs/lab/capture_facts.hpp"
 #include "tapvs/lab/runner.hpp"
 
@@ -17,16 +20,25 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> schedule_lines(const std::string& trace, double from) {
+// The schedule lines of a trace from `from` on, as written: compared byte for byte.
+std::vector<std::string> schedule_lines(const std::string& trace, core::Timestamp from) {
     std::vector<std::string> v;
     std::ifstream in(trace);
+    std::size_t n = 0;
     for (std::string l; std::getline(in, l);) {
-        if (l.find("\"event\":\"schedule\"") == std::string::npos) continue;
-        const auto at = l.find("\"t\":");
-        if (at == std::string::npos || std::stod(l.substr(at + 4)) < from) continue;
-        v.push_back(l);
+        const auto e = io::parse_trace_line(l, ++n);
+        if (e && e.value().kind == io::TraceEventKind::schedule && e.value().t >= from) v.push_back(l);
     }
     return v;
+}
+
+// When a capture's first frame was taken (none: nullopt).
+std::optional<core::Timestamp> first_frame(const std::string& pcap) {
+    auto r = io::PcapReader::open(pcap);
+    std::vector<std::uint8_t> storage;
+    io::PcapRecord rec;
+    if (!r || !r.value()->next(storage, 0, rec)) return std::nullopt;
+    return rec.ts;
 }
 
 }  // namespace
@@ -62,7 +74,7 @@ int replay_step(const std::string& recorded, int step, std::ostream& out, std::o
             ports.push_back(f.substr(0, f.size() - 8));
         }
     std::sort(ports.begin(), ports.end());
-    double from = 1e300;
+    std::optional<core::Timestamp> from;  // the step's first input
     std::string cmd = fmt::format("tapvs replay --config {} --epoch {}", o.config, epoch);
     for (int k = 1; k <= step; ++k)
         for (const auto& p : ports) {
@@ -70,8 +82,7 @@ int replay_step(const std::string& recorded, int step, std::ostream& out, std::o
             if (!fs::exists(f)) continue;
             o.ports.emplace_back(p, f.string());
             cmd += fmt::format(" --port {}={}", p, f.string());
-            if (k == step)
-                for (const auto& fact : read_facts(f.string())) from = std::min(from, static_cast<double>(fact.ts.us()) / 1e6 - 1e-7);
+            if (const auto t = k == step ? first_frame(f.string()) : std::nullopt; t && (!from || *t < *from)) from = t;
         }
     o.out_dir = (dir / "replay").string();
     o.quiet = true;
@@ -79,8 +90,9 @@ int replay_step(const std::string& recorded, int step, std::ostream& out, std::o
     cmd += " --out " + o.out_dir;
     out << "== " << cmd << "\n";
     if (int rc = io::run_replay(o, summary, err)) return rc;
-    const auto live = schedule_lines((dir / "trace.jsonl").string(), from);
-    const auto replayed = schedule_lines((dir / "replay" / "trace.jsonl").string(), from);
+    const core::Timestamp since = from.value_or(core::Timestamp{core::Duration::max()});
+    const auto live = schedule_lines((dir / "trace.jsonl").string(), since);
+    const auto replayed = schedule_lines((dir / "replay" / "trace.jsonl").string(), since);
     if (live == replayed) {
         out << fmt::format("step {}: {} scheduling decisions, identical to the live run's\n", step, live.size());
         return 0;
