@@ -1,5 +1,6 @@
 #include "tapvs/lab/topology.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -14,6 +15,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sched.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +30,42 @@ constexpr auto kIpTimeout = std::chrono::milliseconds(10000);
 std::string random_id() {
     std::random_device rd;
     return fmt::format("{:06x}", rd() & 0xffffff);
+}
+
+// The namespaces of run `id` that exist now (`ip netns` keeps them as files in /run/netns).
+std::vector<std::string> run_namespaces(const std::string& id) {
+    std::vector<std::string> v;
+    std::error_code ec;
+    const std::string prefix = fmt::format("tapvs-{}-", id);
+    for (const auto& e : fs::directory_iterator("/run/netns", ec))
+        if (e.path().filename().string().starts_with(prefix)) v.push_back(e.path().filename().string());
+    std::sort(v.begin(), v.end());
+    return v;
+}
+
+// The processes inside any of `nses` (their /proc/PID/ns/net is the namespace's inode) or whose
+// command line names `work`; the calling process is never one of them.
+std::vector<std::pair<pid_t, std::string>> run_processes(const std::vector<std::string>& nses, const std::string& work) {
+    std::set<ino_t> inodes;
+    for (const auto& ns : nses) {
+        struct stat st {};
+        if (::stat(("/run/netns/" + ns).c_str(), &st) == 0) inodes.insert(st.st_ino);
+    }
+    std::vector<std::pair<pid_t, std::string>> v;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator("/proc", ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
+        const pid_t pid = static_cast<pid_t>(std::stol(name));
+        if (pid == ::getpid()) continue;
+        struct stat st {};
+        const bool inside = ::stat((e.path() / "ns/net").c_str(), &st) == 0 && inodes.count(st.st_ino);
+        std::ifstream in(e.path() / "cmdline", std::ios::binary);
+        std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::replace(cmd.begin(), cmd.end(), '\0', ' ');
+        if (inside || (!work.empty() && cmd.find(work) != std::string::npos)) v.emplace_back(pid, cmd);
+    }
+    return v;
 }
 
 // Runs `fn` in a child that has joined `ns`; the child's exit status (0 = fine, else an errno).
@@ -102,16 +140,28 @@ std::string Topology::run_ip(std::vector<std::string> args, std::ostream& log) {
     return fmt::format("`{}' failed: {}", line, r.err.empty() ? fmt::format("status {}", r.status) : r.err);
 }
 
-Result<std::unique_ptr<Topology>, std::string> Topology::build(const Lab& lab, std::ostream& log) {
+std::string new_run_id() {
+    for (;;) {
+        const std::string id = random_id();
+        std::error_code ec;
+        if (run_namespaces(id).empty() && !fs::exists(fmt::format("{}/{}.state", kLabRunDir, id), ec) &&
+            !fs::exists(fmt::format("{}/{}", kLabRunDir, id), ec))
+            return id;
+    }
+}
+
+Result<std::unique_ptr<Topology>, std::string> Topology::build(const Lab& lab, std::ostream& log,
+                                                               const BuildOptions& options) {
     if (!have_program("ip")) return Err(std::string("`ip' (iproute2) is not installed: apt-get install iproute2"));
     if (::access("/dev/net/tun", R_OK | W_OK) != 0) return Err(std::string("/dev/net/tun is not usable (root? the tun module?)"));
     std::unique_ptr<Topology> t(new Topology());
-    t->id_ = random_id();
+    t->id_ = options.id.empty() ? new_run_id() : options.id;
     t->lab_name_ = lab.name;
     t->work_ = fmt::format("{}/{}", kLabRunDir, t->id_);
     std::error_code ec;
-    fs::create_directories(t->work_, ec);
-    if (ec) return Err(fmt::format("{}: {}", t->work_, ec.message()));
+    // Another run ending at the same time removes kLabRunDir when it finds it empty: try again once.
+    if (!fs::create_directories(t->work_, ec) && !fs::is_directory(t->work_)) fs::create_directories(t->work_, ec);
+    if (ec && !fs::is_directory(t->work_)) return Err(fmt::format("{}: {}", t->work_, ec.message()));
     t->bridge_ns_ = fmt::format("tapvs-{}-net", t->id_);
     for (const auto& h : lab.hosts) t->host_ns_[h.name] = fmt::format("tapvs-{}-{}", t->id_, h.name);
     t->write_state();
@@ -135,6 +185,14 @@ Result<std::unique_ptr<Topology>, std::string> Topology::build(const Lab& lab, s
     // kernel has it so, and harmless where it has not.
     netns_write(t->bridge_ns_, "/proc/sys/net/bridge/bridge-nf-call-iptables", "0");
 
+    // A fresh machine's sysctls, before its interfaces exist so that they inherit `default`.
+    for (const auto& h : lab.hosts) {
+        if (!options.fresh.count(h.name)) continue;
+        for (const char* key : {"all", "default"})
+            if (auto e = netns_write(t->host_ns_[h.name], fmt::format("/proc/sys/net/ipv4/conf/{}/rp_filter", key), "1");
+                !e.empty())
+                return fail(e);
+    }
     std::map<std::string, std::string> bridge_of;
     int k = 0;
     for (const auto& s : lab.segments) {
@@ -168,6 +226,7 @@ Result<std::unique_ptr<Topology>, std::string> Topology::build(const Lab& lab, s
             if (auto e = t->run_ip({"-n", t->bridge_ns_, "link", "set", veth, "master", bridge_of[i.segment], "up"}, log);
                 !e.empty())
                 return fail(e);
+            if (options.fresh.count(h.name)) continue;  // down, no address: the student's lines do the rest
             if (auto e = t->run_ip({"-n", ns, "addr", "add", i.addr, "dev", i.name}, log); !e.empty()) return fail(e);
             if (auto e = t->run_ip({"-n", ns, "link", "set", i.name, "up"}, log); !e.empty()) return fail(e);
         }
@@ -223,57 +282,115 @@ void Topology::tear_down() {
     fs::remove("/run/tapvs", ec);   // likewise
 }
 
+namespace {
+
+struct RunState {
+    std::string lab, work;
+    std::vector<pid_t> pids;
+    std::vector<std::string> nses;
+};
+
+RunState read_state(const std::string& id) {
+    RunState r;
+    std::ifstream in(fmt::format("{}/{}.state", kLabRunDir, id));
+    for (std::string line; std::getline(in, line);) {
+        std::istringstream l(line);
+        std::string k, v;
+        l >> k >> v;
+        if (k == "lab") r.lab = v;
+        if (k == "work") r.work = v;
+        if (k == "pid" && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            r.pids.push_back(static_cast<pid_t>(std::stol(v)));
+        if (k == "netns") r.nses.push_back(v);
+    }
+    return r;
+}
+
+bool is_run_id(const std::string& id) {
+    return id.size() == 6 && std::all_of(id.begin(), id.end(), [](char c) { return std::isxdigit(static_cast<unsigned char>(c)); });
+}
+
+}  // namespace
+
+std::vector<std::string> remove_run(const std::string& id) {
+    std::vector<std::string> done;
+    if (!is_run_id(id)) return done;
+    RunState st = read_state(id);
+    const std::string work = fmt::format("{}/{}", kLabRunDir, id);
+    for (const auto& ns : run_namespaces(id))
+        if (std::find(st.nses.begin(), st.nses.end(), ns) == st.nses.end()) st.nses.push_back(ns);
+    // The processes: the state file's (only our own: a pid reused by something else is left alone),
+    // and whatever runs inside the run's namespaces. SIGTERM first (the director closes its
+    // recording), SIGKILL for what is still there half a second later.
+    std::set<pid_t> pids;
+    for (pid_t pid : st.pids) {
+        std::ifstream cmd(fmt::format("/proc/{}/cmdline", pid));
+        std::string c((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
+        if (c.find("tapvs") != std::string::npos) pids.insert(pid);
+    }
+    for (const auto& [pid, cmd] : run_processes(st.nses, work)) pids.insert(pid);
+    for (pid_t pid : pids) ::kill(pid, SIGTERM);
+    for (int i = 0; i < 50 && !pids.empty(); ++i) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        std::erase_if(pids, [](pid_t pid) { return ::kill(pid, 0) != 0; });
+    }
+    for (pid_t pid : pids) ::kill(pid, SIGKILL);
+    for (int i = 0; i < 3; ++i) {  // what started meanwhile (an `ip netns exec` on its way in)
+        const auto more = run_processes(st.nses, work);
+        if (more.empty()) break;
+        for (const auto& [pid, cmd] : more) ::kill(pid, SIGKILL);
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    for (auto it = st.nses.rbegin(); it != st.nses.rend(); ++it)
+        if (run({"ip", "netns", "del", *it}, kIpTimeout).status == 0) done.push_back("namespace " + *it);
+    std::error_code ec;
+    if (fs::exists(work, ec)) fs::remove_all(work, ec), done.push_back("directory " + work);
+    if (fs::remove(fmt::format("{}/{}.state", kLabRunDir, id), ec)) done.push_back("its state file");
+    if (!pids.empty()) done.push_back(fmt::format("{} processes", pids.size()));
+    fs::remove(kLabRunDir, ec);  // only if empty: another run may be up
+    fs::remove("/run/tapvs", ec);
+    return done;
+}
+
+std::vector<std::string> run_leftovers(const std::string& id) {
+    std::vector<std::string> left;
+    if (!is_run_id(id)) return left;
+    const auto nses = run_namespaces(id);
+    for (const auto& ns : nses) left.push_back("namespace " + ns);
+    const std::string work = fmt::format("{}/{}", kLabRunDir, id);
+    for (const auto& [pid, cmd] : run_processes(nses, work)) left.push_back(fmt::format("process {} ({})", pid, cmd));
+    std::error_code ec;
+    if (fs::exists(work, ec)) left.push_back("directory " + work);
+    if (fs::exists(fmt::format("{}/{}.state", kLabRunDir, id), ec)) left.push_back(fmt::format("{}/{}.state", kLabRunDir, id));
+    return left;
+}
+
 int lab_down(const std::string& name, std::ostream& out, std::ostream& err) {
     std::error_code ec;
-    std::set<std::string> ids_done;
     int removed = 0;
-    if (fs::is_directory(kLabRunDir, ec)) {
-        for (const auto& e : fs::directory_iterator(kLabRunDir, ec)) {
-            if (e.path().extension() != ".state") continue;
-            std::ifstream in(e.path());
-            std::string lab, work, line;
-            std::vector<pid_t> pids;
-            std::vector<std::string> nses;
-            while (std::getline(in, line)) {
-                std::istringstream l(line);
-                std::string k, v;
-                l >> k >> v;
-                if (k == "lab") lab = v;
-                if (k == "work") work = v;
-                if (k == "pid") pids.push_back(static_cast<pid_t>(std::stol(v)));
-                if (k == "netns") nses.push_back(v);
-            }
-            if (!name.empty() && lab != name) continue;
-            const std::string id = e.path().stem().string();
-            for (pid_t pid : pids) {
-                // Only our own children: a pid reused by something else is left alone.
-                std::ifstream cmd(fmt::format("/proc/{}/cmdline", pid));
-                std::string c((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
-                if (c.find("tapvs") == std::string::npos) continue;
-                ::kill(-pid, SIGTERM);
-                ::kill(pid, SIGTERM);
-            }
-            if (!pids.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(500));
-            for (pid_t pid : pids) ::kill(-pid, SIGKILL);
-            for (auto it = nses.rbegin(); it != nses.rend(); ++it) run({"ip", "netns", "del", *it}, kIpTimeout);
-            if (!work.empty() && work.starts_with(kLabRunDir)) fs::remove_all(work, ec);
-            fs::remove(e.path(), ec);
-            out << fmt::format("tapvs lab down: removed run {} of lab {} ({} namespaces, {} processes)\n", id, lab,
-                               nses.size(), pids.size());
-            ids_done.insert(id);
-            ++removed;
-        }
+    std::vector<std::string> ids;
+    if (fs::is_directory(kLabRunDir, ec))
+        for (const auto& e : fs::directory_iterator(kLabRunDir, ec))
+            if (e.path().extension() == ".state") ids.push_back(e.path().stem().string());
+    for (const auto& id : ids) {
+        const RunState st = read_state(id);
+        if (!name.empty() && st.lab != name) continue;
+        const auto done = remove_run(id);
+        out << fmt::format("tapvs lab down: removed run {} of lab {} ({})\n", id, st.lab,
+                           done.empty() ? std::string("nothing was left") : fmt::format("{}", fmt::join(done, ", ")));
+        ++removed;
     }
     if (name.empty()) {  // namespaces of runs whose state file is gone too
         const Ran r = run({"ip", "netns", "list"}, kIpTimeout);
         std::istringstream in(r.out);
-        std::string line;
-        while (std::getline(in, line)) {
+        std::set<std::string> orphans;
+        for (std::string line; std::getline(in, line);) {
             const std::string ns = line.substr(0, line.find(' '));
-            if (!ns.starts_with("tapvs-") || ns.size() < 13) continue;
-            const Ran d = run({"ip", "netns", "del", ns}, kIpTimeout);
-            if (d.status == 0) out << "tapvs lab down: removed namespace " << ns << "\n", ++removed;
+            if (ns.starts_with("tapvs-") && ns.size() >= 13 && is_run_id(ns.substr(6, 6))) orphans.insert(ns.substr(6, 6));
         }
+        for (const auto& id : orphans)
+            for (const auto& what : remove_run(id))
+                if (what.starts_with("namespace ")) out << "tapvs lab down: removed " << what << "\n", ++removed;
     }
     fs::remove(kLabRunDir, ec);  // only if empty
     fs::remove("/run/tapvs", ec);

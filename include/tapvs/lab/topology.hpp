@@ -12,6 +12,7 @@
 #include <map>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,11 +31,24 @@ std::string netns_write(const std::string& ns, const std::string& path, const st
 // Reads `path` as seen from inside `ns` (nullopt-like empty + error).
 Result<std::string, std::string> netns_read(const std::string& ns, const std::string& path);
 
+// How a topology is built. `fresh` hosts start as a fresh machine of the guide's OS would (the
+// grader's student hosts): their interfaces exist, down, with no address; ip_forward 0; rp_filter 1
+// (strict) for all and default, as CentOS's sysctl defaults set it; arp_ignore/arp_announce 0.
+// The other hosts get the lab's addresses and are up.
+struct BuildOptions {
+    std::string id;               // the run's id (6 hex digits, unused); empty: a random one
+    std::set<std::string> fresh;  // host names
+};
+
+// A new run id: 6 hex digits no namespace and no state file uses.
+std::string new_run_id();
+
 class Topology {
 public:
     // Builds everything the lab's topology lines describe (not the director). `log` gets one line
     // per command run.
-    static Result<std::unique_ptr<Topology>, std::string> build(const Lab& lab, std::ostream& log);
+    static Result<std::unique_ptr<Topology>, std::string> build(const Lab& lab, std::ostream& log,
+                                                                const BuildOptions& options = {});
     ~Topology();  // tear_down()
     Topology(const Topology&) = delete;
     Topology& operator=(const Topology&) = delete;
@@ -67,6 +81,14 @@ private:
     std::vector<pid_t> kept_pids_;
     bool kept_ = false, down_ = false;
 };
+
+// Removes what run `id` made, whether or not its owner is still there (a grader's child killed at
+// its time limit): every process inside its namespaces is killed, the namespaces deleted, its work
+// directory and state file removed. Returns what it removed, one line each.
+std::vector<std::string> remove_run(const std::string& id);
+// What of run `id` still exists: namespaces, processes in them or started from its work
+// directory, its work directory and state file. Empty when nothing is left.
+std::vector<std::string> run_leftovers(const std::string& id);
 
 // `tapvs lab down [NAME]`: every run in /run/tapvs/lab (of lab NAME only, if given) is stopped and
 // removed, and with no NAME any namespace named like a lab's (tapvs-ID-...) too. Prints what it did.
