@@ -40,6 +40,7 @@ void add_tools(CLI::App& lab) {
     f->add_option("--upload", fetch->upload, "POST this many bytes instead of a GET");
     f->add_option("--timeout", fetch->timeout, "Seconds per request")->default_val(2.0);
     f->add_flag("--keep", fetch->keep, "One connection; wait for a line on stdin before each request after the first");
+    f->add_flag("--stop-on-error", fetch->stop_on_error, "Try no more requests after one failed");
     f->callback([fetch] { finish(lab::run_fetch(*fetch, std::cout, std::cerr)); });
 
     auto cap = std::make_shared<std::pair<std::string, std::string>>();

@@ -11,6 +11,7 @@
 
 #include "lab/lab_run.hpp"
 #include "tapvs/io/trace_read.hpp"
+#include "tapvs/lab/listings.hpp"
 #include "tapvs/net/addr.hpp"
 
 namespace tapvs::lab {
@@ -115,6 +116,10 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         const int count = std::stoi(a[2]);
         std::vector<std::string> argv{self_, "lab", "tool", "fetch", "--host", t.addr, "--port", t.port,
                                       "--path", t.path, "--count", a[2]};
+        // Quick (the grader): a connection that is not answered within 1.5 s is not going to be; for
+        // `tried' the requests only have to leave (the captures are what is checked).
+        if (o_.quick) argv.insert(argv.end(), {"--timeout", a[3] == "tried" ? "0.5" : "1.5"});
+        if (o_.quick && a[3] != "tried") argv.push_back("--stop-on-error");
         std::size_t i = a[3] == "only" || a[3] == "order" || a[3] == "counts" ? 5 : 4;
         for (; i + 1 < a.size(); i += 2)
             if (a[i] == "upload") argv.insert(argv.end(), {"--upload", a[i + 1]});
@@ -130,6 +135,9 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         }
         const std::set<std::string> distinct(r.served.begin(), r.served.end());
         const bool all_ok = errors.empty() && static_cast<int>(r.served.size()) == count;
+        if (o_.quick && !errors.empty() && static_cast<int>(r.served.size()) < count)
+            table += fmt::format("(the {} requests after the first that failed were not tried)\n",
+                                 count - static_cast<int>(r.served.size()));
         const std::string& p = a[3];
         if (p == "alternate") {
             r.ok = all_ok && distinct.size() >= 2;
@@ -140,6 +148,8 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
             r.ok = all_ok && distinct.size() >= 2;
         } else if (p == "any") {
             r.ok = all_ok;
+        } else if (p == "tried") {  // sent, whatever came back: for the checks of the captures that follow
+            r.ok = static_cast<int>(r.served.size()) == count;
         } else if (p == "fails") {
             r.ok = static_cast<int>(errors.size()) == count;
         } else if (p == "only") {
@@ -182,6 +192,11 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         }
         if (r.out.empty()) r.out = "nobody answered\n" + p.err;
         r.ok = director == 1 && others == 0;
+        return;
+    }
+    if (kind == "service") {  // the director's table, as ipvsadm -L -n lists it now
+        r.out = director_call({"ipvsadm", "-L", "-n"}).out;
+        r.ok = service_differences(it.check.service, parse_listing(r.out), lab_addresses()).empty();
         return;
     }
     if (kind == "again") {
@@ -260,6 +275,26 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
         r.out += fmt::format("the director received {} of them\n", via_director);
         return;
     }
+    if (it.check.kind == "through") {  // NAT: every reply from the VIP reached HOST from the director
+        const Host* h = lab_.host(a[0]);
+        const std::string vip = a[1];
+        int replies = 0, from_director = 0;
+        std::map<std::string, int> from;
+        for (const auto& f : facts(s, host_capture(h->name, h->ifaces.front().name)))
+            if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip) {
+                ++replies, ++from[f.src_mac.to_string()];
+                if (director_macs.count(f.src_mac.to_string())) ++from_director;
+            }
+        r.ok = replies > 0 && from_director == replies;
+        const auto names = mac_names();
+        for (const auto& [mac, n] : from) {
+            const auto known = names.find(mac);
+            r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, h->name, mac,
+                                 known == names.end() ? "unknown" : known->second);
+        }
+        if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, h->name);
+        return;
+    }
     if (it.check.kind == "tunnel") {
         r.ok = true;
         for (const auto& name : a) {
@@ -330,35 +365,161 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
         return;
     }
 
-    // The real servers of the director's table (ipvsadm -L -n) and how each is reached.
+    if (it.kind == Item::Kind::check && it.check.kind == "service") {  // the table: what differs is what to fix
+        r.causes = service_differences(it.check.service, parse_listing(r.out), lab_addresses());
+        return;
+    }
+    diagnose_traffic(it, r, s);
+}
+
+std::vector<std::string> LabRun::lab_addresses() const {
+    std::vector<std::string> v;
+    for (const auto& h : lab_.hosts)
+        for (const auto& i : h.ifaces) v.push_back(addr_only(i.addr));
+    return v;
+}
+
+namespace {
+
+std::string netmask_of(const std::string& cidr) {
+    const int len = std::atoi(cidr.c_str() + cidr.find('/') + 1);
+    return net::Ipv4Addr{len == 0 ? 0u : ~0u << (32 - len)}.to_string();
+}
+
+std::string first_line(std::string t) {
+    if (const auto nl = t.find('\n'); nl != std::string::npos) t.resize(nl);
+    return t;
+}
+
+// "default via 172.16.10.12 dev eth0" -> "172.16.10.12"
+std::string gateway_of(const std::string& route) {
+    std::istringstream w(route);
+    for (std::string word, prev; w >> word; prev = word)
+        if (prev == "via") return word;
+    return {};
+}
+
+}  // namespace
+
+void LabRun::diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s) {
+    const auto& a = it.check.args;
+    const std::string kind = it.kind == Item::Kind::check ? it.check.kind : std::string();
+    const ServiceSpec* want = lab_.grade.service();
+    const auto listing = parse_listing(s.ipvsadm.empty() ? director_call({"ipvsadm", "-L", "-n"}).out : s.ipvsadm);
+    const auto director = parse_ip_addr(director_call({"ip", "addr", "show"}).out);
+    auto director_has = [&](const std::string& ip) { return holder_of(director, ip) != nullptr; };
+
+    // 1. The director's own addresses: the VIP toward the client, an address toward the real servers.
+    std::string vip = kind == "http" ? parse_target(a[1]).addr
+                      : kind == "bypass" || kind == "through" ? a[1]
+                      : want ? want->vip.substr(0, want->vip.rfind(':'))
+                      : std::string();
+    const Host* client = kind == "http" || kind == "bypass" || kind == "through" ? lab_.host(a[0])
+                         : it.kind == Item::Kind::open ? lab_.host(it.host)
+                                                       : nullptr;
+    if (client) {
+        for (const auto& p : lab_.director) {
+            if (p.segment != client->ifaces.front().segment) continue;
+            const ListedLink* l = link_named(director, p.name);
+            if (!vip.empty() && !director_has(vip))
+                r.causes.push_back(fmt::format(
+                    "the director does not hold the VIP {}, so nothing answers {}'s ARP for it: give the director's {} "
+                    "the VIP (ifconfig {} {} netmask {} up, or ip addr add {}/{} dev {})",
+                    vip, client->name, p.name, p.name, vip, netmask_of(client->ifaces.front().addr), vip,
+                    client->ifaces.front().addr.substr(client->ifaces.front().addr.find('/') + 1), p.name));
+            else if (l && !l->up)
+                r.causes.push_back(fmt::format("the director's {} (toward {}) is down: ifconfig {} up, or ip link set {} up",
+                                               p.name, client->name, p.name, p.name));
+        }
+    }
+    std::set<std::string> real_segments;
+    for (const auto& svc : listing)
+        for (const auto& x : svc.reals)
+            for (const auto& h : lab_.hosts)
+                for (const auto& i : h.ifaces)
+                    if (addr_only(i.addr) == x.addr.substr(0, x.addr.rfind(':'))) real_segments.insert(i.segment);
+    for (const auto& p : lab_.director) {
+        if (!real_segments.count(p.segment) || (client && p.segment == client->ifaces.front().segment)) continue;
+        const ListedLink* l = link_named(director, p.name);
+        if (l && l->addrs.empty())
+            r.causes.push_back(fmt::format("the director has no address on {}, its side of the real servers' segment {}, so "
+                                           "it cannot reach them: give it the DIP (ifconfig {} DIP netmask MASK up)",
+                                           p.name, p.segment, p.name));
+        else if (l && !l->up)
+            r.causes.push_back(fmt::format("the director's {} (toward the real servers) is down: ifconfig {} up", p.name, p.name));
+    }
+
+    // 2. The virtual service, as the lab wants it.
+    if (want)
+        for (auto& d : service_differences(*want, listing, lab_addresses())) r.causes.push_back(std::move(d));
+    else if (std::all_of(listing.begin(), listing.end(), [](const ListedService& x) { return x.reals.empty(); }) &&
+             (kind == "http" || kind == "again"))
+        r.causes.push_back("the director has no real server (ipvsadm -L -n lists none): ipvsadm -A then -a");
+
+    // The director's trace of the step: its drops by reason, and the ARP requests nobody answered.
+    std::map<std::string, int> drops;
+    std::map<std::string, int> asked;      // ip -> requests sent
+    std::set<std::string> answered;
+    if (const auto events = io::read_trace_file(s.dir + "/trace.jsonl"))
+        for (const auto& e : events.value()) {
+            if (const auto* f = e.kind == io::TraceEventKind::drop ? e.frame() : nullptr) ++drops[f->reason];
+            if (const auto* arp = e.arp()) {
+                if (arp->what == "request_sent") ++asked[arp->ip.to_string()];
+                if (arp->what == "learned") answered.insert(arp->ip.to_string());
+            }
+        }
+    const auto known = lab_addresses();
+    for (const auto& [ip, n] : asked)
+        if (!answered.count(ip) && std::find(known.begin(), known.end(), ip) == known.end())
+            r.causes.push_back(fmt::format("the director asked {} who has {} and nobody answered: no host of the lab has "
+                                           "that address. Is it a typo in ipvsadm -a ... -r?",
+                                           n == 1 ? std::string("once") : n == 2 ? std::string("twice") : fmt::format("{} times", n), ip));
+
+    // 3. Each real server of the director's table, and how it is reached.
     struct Real {
         std::string host, addr, fwd;
     };
     std::vector<Real> reals;
-    std::istringstream tab(s.ipvsadm.empty() ? director_call({"ipvsadm", "-L", "-n"}).out : s.ipvsadm);
-    for (std::string l; std::getline(tab, l);) {
-        std::istringstream w(l);
-        std::string arrow, ep, fwd;
-        w >> arrow >> ep >> fwd;
-        if (arrow != "->" || ep == "RemoteAddress:Port") continue;
-        const std::string addr = ep.substr(0, ep.rfind(':'));
-        for (const auto& h : lab_.hosts)
-            for (const auto& i : h.ifaces)
-                if (addr_only(i.addr) == addr &&
-                    std::none_of(reals.begin(), reals.end(), [&](const Real& x) { return x.host == h.name; }))
-                    reals.push_back(Real{h.name, addr, fwd});
-    }
-    if (reals.empty() && it.kind == Item::Kind::check && (it.check.kind == "http" || it.check.kind == "again"))
-        r.causes.push_back("the director has no real server (ipvsadm -L -n lists none): ipvsadm -A then -a");
-
+    for (const auto& svc : listing)
+        for (const auto& x : svc.reals) {
+            const std::string addr = x.addr.substr(0, x.addr.rfind(':'));
+            for (const auto& h : lab_.hosts)
+                for (const auto& i : h.ifaces)
+                    if (addr_only(i.addr) == addr &&
+                        std::none_of(reals.begin(), reals.end(), [&](const Real& y) { return y.host == h.name; }))
+                        reals.push_back(Real{h.name, addr, x.method});
+        }
     std::map<std::string, std::vector<FrameFact>> sent, received;  // the director's frames, by port
     for (const auto& p : lab_.director) {
         sent[p.name] = facts(s, director_sent(p.name));
         received[p.name] = facts(s, director_received(p.name));
     }
     for (const auto& real : reals) {
+        // A real server forwarded by another method than the lab's: the difference above says so,
+        // and the advice for the method it has would mislead.
+        if (want && std::any_of(want->reals.begin(), want->reals.end(), [&](const ServiceSpec::Real& w) {
+                return w.addr.substr(0, w.addr.rfind(':')) == real.addr && w.method != real.fwd;
+            }))
+            continue;
         const Host* h = lab_.host(real.host);
         const std::string iface = h->ifaces.front().name;
+        const auto links = parse_ip_addr(ip_out(real.host, {"addr", "show"}));
+        const ListedLink* own = link_named(links, iface);
+        if (!holder_of(links, real.addr)) {  // a fresh real server the student did not address
+            std::string has;
+            if (own)
+                for (const auto& x : own->addrs) has += (has.empty() ? "" : ", ") + x;
+            r.causes.push_back(fmt::format(
+                "{} does not have its address {}: its {} has {}{}. Give it the address: ifconfig {} {} netmask {} up (or ip "
+                "addr add {} dev {} and ip link set {} up)",
+                real.host, real.addr, iface, has.empty() ? "no address" : has, own && !own->up ? " and is down" : "", iface,
+                real.addr, netmask_of(h->ifaces.front().addr), h->ifaces.front().addr, iface, iface));
+            continue;
+        }
+        if (own && !own->up) {
+            r.causes.push_back(fmt::format("{}'s {} is down: ifconfig {} up, or ip link set {} up", real.host, iface, iface, iface));
+            continue;
+        }
         const std::string mac = topo_->mac_of(real.host, iface);
         const auto rs = facts(s, host_capture(real.host, iface));
         std::size_t to_rs = 0, biggest = 0;
@@ -371,6 +532,8 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
             if (f.src_mac.to_string() == mac && f.ipv4 && f.proto == 1 && f.icmp_type == 3 && f.icmp_code == 2) ++proto_unreach;
             if (f.dst_mac.to_string() == mac && f.ipip) ++ipip_in;
         }
+        std::string route = first_line(ip_out(real.host, {"route", "show", "default"}));
+        const std::string gw = gateway_of(route);
         // Too big: the director sent frames longer than the real server's interface takes.
         const std::string link = ip_out(real.host, {"-o", "link", "show", "dev", iface});
         const auto m = link.find(" mtu ");
@@ -387,9 +550,7 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
             for (const auto& [port, frames] : received)
                 for (const auto& f : frames)
                     if (f.ipv4 && f.src.to_string() == real.addr && f.src_mac.to_string() == mac) ++back;
-            if (back == 0) {
-                std::string route = ip_out(real.host, {"route", "show", "default"});
-                while (!route.empty() && route.back() == '\n') route.pop_back();
+            if (back == 0)
                 r.causes.push_back(fmt::format(
                     "{} got {} packets from the director and no answer came back through it ({}): its default route "
                     "is {}. In LVS-NAT the replies must return through the director to be rewritten: the real "
@@ -397,7 +558,18 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
                     real.host, to_rs,
                     replies ? fmt::format("{} answers left it another way", replies) : "it sent none: no route back",
                     route.empty() ? "missing" : "`" + route + "'"));
-            }
+        }
+        if ((real.fwd == "Route" || real.fwd == "Tunnel") && !gw.empty() && director_has(gw)) {
+            std::string router, router_addr = "ROUTER";  // a host of the lab's own with a leg on the servers' segment
+            for (const auto& other : lab_.hosts)
+                if (!lab_.grade.is_student(other.name) && other.ifaces.size() > 1)
+                    for (const auto& i : other.ifaces)
+                        if (i.segment == h->ifaces.front().segment)
+                            router = fmt::format(" ({}, {})", other.name, addr_only(i.addr)), router_addr = addr_only(i.addr);
+            r.causes.push_back(fmt::format(
+                "{}'s default route is via {}, an address of the director: in {} the real servers answer the client "
+                "directly, through the router{}, not through the director: route add default gw {}",
+                real.host, gw, real.fwd == "Route" ? "LVS-DR" : "LVS-TUN", router, router_addr));
         }
         if (real.fwd == "Tunnel" && proto_unreach > 0)
             r.causes.push_back(fmt::format(
@@ -406,34 +578,52 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
                 "ipip module, or tapvs's decapsulator: `ipip {}` in the lab) with the VIP on it.",
                 real.host, proto_unreach, real.host));
         if (real.fwd == "Tunnel" && ipip_in > 0 && proto_unreach == 0 && replies == 0) {
+            const ListedLink* tun = link_named(links, "tunl0");
             const std::string all = read_sys(real.host, "net.ipv4.conf.all.rp_filter");
-            const std::string tun = read_sys(real.host, "net.ipv4.conf.tunl0.rp_filter");
-            if (all != "0" || (tun != "0" && tun != "?"))
+            const std::string tunf = read_sys(real.host, "net.ipv4.conf.tunl0.rp_filter");
+            if (tun && !tun->up)
+                r.causes.push_back(fmt::format(
+                    "{}'s tunl0 is down, so the {} packets it unwrapped had nowhere to go: ifconfig tunl0 {} netmask "
+                    "255.255.255.255 broadcast {} up",
+                    real.host, ipip_in, vip.empty() ? "VIP" : vip, vip.empty() ? "VIP" : vip));
+            else if (!vip.empty() && !holder_of(links, vip))
+                r.causes.push_back(fmt::format("{} does not hold the VIP {}: in LVS-TUN it is on tunl0 (ifconfig tunl0 {} netmask "
+                                               "255.255.255.255 broadcast {} up)",
+                                               real.host, vip, vip, vip));
+            else if (all != "0" || (tunf != "0" && tunf != "?"))
                 r.causes.push_back(fmt::format(
                     "{} drops the decapsulated packets: rp_filter is {} (all) / {} (tunl0). The inner packet comes from "
                     "the client, whose route is not via tunl0, so reverse-path filtering drops it; the guide sets "
                     "rp_filter to 0 for tunl0 and all.",
-                    real.host, all, tun));
+                    real.host, all, tunf));
         }
         if (real.fwd == "Route" && to_rs > 0 && replies == 0) {
-            const std::string addrs = ip_out(real.host, {"-o", "-4", "addr", "show"});
-            r.causes.push_back(fmt::format(
-                "{} got {} frames from the director (its MAC, the VIP inside) and sent nothing back: does it hold the "
-                "VIP on lo? Its addresses:\n{}",
-                real.host, to_rs, addrs));
+            if (!vip.empty() && !holder_of(links, vip))
+                r.causes.push_back(fmt::format(
+                    "{} got {} frames from the director (its MAC, the VIP {} inside) and dropped them: it does not hold the "
+                    "VIP. In LVS-DR every real server has it on lo: ifconfig lo:0 {} netmask 255.255.255.255 broadcast {} up",
+                    real.host, to_rs, vip, vip, vip));
+            else
+                r.causes.push_back(fmt::format(
+                    "{} got {} frames from the director (its MAC, the VIP inside) and sent nothing back: does it hold the "
+                    "VIP on lo? Its addresses:\n{}",
+                    real.host, to_rs, ip_out(real.host, {"-o", "-4", "addr", "show"})));
         }
     }
-    // The director's own drops in the step, by reason.
-    std::map<std::string, int> drops;
-    if (const auto events = io::read_trace_file(s.dir + "/trace.jsonl"))
-        for (const auto& e : events.value())
-            if (const auto* f = e.kind == io::TraceEventKind::drop ? e.frame() : nullptr) ++drops[f->reason];
+    // 4. The director's own drops in the step, by reason.
+    const bool masq = std::any_of(reals.begin(), reals.end(), [](const Real& x) { return x.fwd == "Masq"; });
+    if (drops.count("ip_forward_disabled") && masq)
+        r.causes.push_back(fmt::format("ip_forward is 0 on the director: it dropped {} packets it had to forward (in LVS-NAT, the "
+                                       "real servers' replies). Turn it on: echo 1 > /proc/sys/net/ipv4/ip_forward (or "
+                                       "sysctl -w net.ipv4.ip_forward=1)",
+                                       drops["ip_forward_disabled"]));
     if (drops.count("frag_needed"))
         r.causes.push_back(fmt::format("too big: the director dropped {} packets too big for the way on and sent "
                                        "`fragmentation needed' back (frag_needed in step-{}/trace.jsonl)",
                                        drops["frag_needed"], s.n));
     if (r.causes.empty() && !drops.empty()) {
         std::string list;
+        // (drops of ip_forward_disabled and frag_needed are named above when they are the cause)
         for (const auto& [reason, n] : drops) list += fmt::format("{}{} {}", list.empty() ? "" : ", ", n, reason);
         r.causes.push_back("the director dropped frames: " + list + " (tapvs trace explain step-N/trace.jsonl)");
     }

@@ -26,6 +26,23 @@ const DirectorPort* Lab::director_port(const std::string& n) const {
     return nullptr;
 }
 
+int Grade::max_points() const {
+    int n = 0;
+    for (const auto& t : tests) n += t.points;
+    return n;
+}
+
+bool Grade::is_student(const std::string& host) const {
+    return std::find(student.begin(), student.end(), host) != student.end();
+}
+
+const ServiceSpec* Grade::service() const {
+    for (const auto& t : tests)
+        for (const auto& c : t.checks)
+            if (c.kind == "service") return &c.service;
+    return nullptr;
+}
+
 std::string LabError::to_string() const {
     return line > 0 ? fmt::format("{}:{}: {}", file, line, message) : fmt::format("{}: {}", file, message);
 }
@@ -78,8 +95,21 @@ public:
         if (text.empty() || text[0] == '#') return {};
         const auto words = split_ws(text);
         const std::string& key = words[0];
+        if (grading_) return in_grade(key, words, text);
+        if (key == "grade") {
+            if (words.size() != 1) return err("grade stands alone on its line; the block follows it");
+            lab_.grade.line = n;
+            grading_ = true;
+            return {};
+        }
         // HOST: command
-        if (key.back() == ':' && key.size() > 1) return command(key.substr(0, key.size() - 1), rest_after(text, 1));
+        if (key.back() == ':' && key.size() > 1) {
+            if (!step_) return err("a command before the first step");
+            auto it = command(key.substr(0, key.size() - 1), rest_after(text, 1));
+            if (!it) return it.error();
+            step_->items.push_back(std::move(it.value()));
+            return {};
+        }
         if (key == "title") return set_once(lab_.title, rest_after(text, 1), "title");
         if (key == "about") {
             std::string& about = step_ ? step_->about : lab_.about;
@@ -116,11 +146,19 @@ public:
         if (lab_.steps.empty()) return LabError{file_, 1, "the lab has no step"};
         for (const auto& s : lab_.steps)
             if (s.items.empty()) return LabError{file_, s.line, fmt::format("step `{}' has nothing to do", s.title)};
+        const Grade& g = lab_.grade;
+        if (g.line) {
+            if (g.student.empty()) return LabError{file_, g.line, "the grade block names no student hosts: student HOST..."};
+            if (g.tests.empty()) return LabError{file_, g.line, "the grade block has no test: test POINTS NAME"};
+            for (const auto& t : g.tests)
+                if (t.checks.empty()) return LabError{file_, t.line, fmt::format("test `{}' has no check", t.name)};
+        }
         return {};
     }
 
 private:
     LabError err(std::string msg) const { return LabError{file_, n_, std::move(msg)}; }
+    Err<LabError> fail(std::string msg) const { return Err{err(std::move(msg))}; }
 
     std::optional<LabError> set_once(std::string& field, const std::string& value, const char* what) {
         if (!field.empty()) return err(fmt::format("a second {} line", what));
@@ -196,25 +234,70 @@ private:
         return {};
     }
 
-    std::optional<LabError> command(const std::string& host, const std::string& text) {
-        if (!step_) return err("a command before the first step");
-        if (!name_taken(host)) return err(fmt::format("no host named {} (the director is `director')", host));
+    // The `grade` block: student, HOST: command (the lab's own hosts), test, check, about.
+    std::optional<LabError> in_grade(const std::string& key, const std::vector<std::string>& w, const std::string& text) {
+        Grade& g = lab_.grade;
+        if (key == "student") {
+            if (!g.student.empty()) return err("a second student line");
+            if (w.size() < 2) return err("student HOST...: the hosts the student configures");
+            for (std::size_t i = 1; i < w.size(); ++i) {
+                if (!name_taken(w[i])) return err(fmt::format("student: no host named {}", w[i]));
+                if (g.is_student(w[i])) return err(fmt::format("student: {} twice", w[i]));
+                g.student.push_back(w[i]);
+            }
+            return {};
+        }
+        if (key.back() == ':' && key.size() > 1) {
+            const std::string host = key.substr(0, key.size() - 1);
+            if (g.student.empty()) return err("the student line comes first in the grade block");
+            if (g.is_student(host))
+                return err(fmt::format("{} is the student's: the grade block runs commands on the lab's own hosts only", host));
+            if (!g.tests.empty()) return err("the lab's own hosts' commands come before the first test");
+            auto it = command(host, rest_after(text, 1));
+            if (!it) return it.error();
+            g.setup.push_back(std::move(it.value()));
+            return {};
+        }
+        if (key == "test") {
+            if (w.size() < 3 || !is_count(w[1])) return err("test POINTS NAME: POINTS a whole number above 0");
+            g.tests.push_back(Test{rest_after(text, 2), std::stoi(w[1]), {}, {}, n_});
+            return {};
+        }
+        if (key == "about") {
+            std::string& about = g.tests.empty() ? g.about : g.tests.back().about;
+            about += (about.empty() ? "" : " ") + rest_after(text, 1);
+            return {};
+        }
+        if (key == "check") {
+            if (g.tests.empty()) return err("a check before the first test (test POINTS NAME)");
+            if (w.size() < 2) return err("check wants a kind");
+            Check c{w[1], {w.begin() + 2, w.end()}, n_, rest_after(text, 1), {}};
+            if (c.kind == "again") return err("check again needs an open connection, which a grade block has not");
+            if (auto e = validate(c)) return e;
+            g.tests.back().checks.push_back(std::move(c));
+            return {};
+        }
+        return err(fmt::format("unknown line `{}' in the grade block (student, HOST: COMMAND, test, check, about)", key));
+    }
+
+    Result<Item, LabError> command(const std::string& host, const std::string& text) {
+        if (!name_taken(host)) return fail(fmt::format("no host named {} (the director is `director')", host));
         auto words = ctl::tokenize(text);
-        if (!words) return err(words.error().message);
-        if (words.value().empty()) return err(fmt::format("{}: wants a command", host));
+        if (!words) return fail(words.error().message);
+        if (words.value().empty()) return fail(fmt::format("{}: wants a command", host));
         const std::string& program = words.value()[0].text;
         if (host == "director" && !ctl::is_known_program(program))
-            return err(fmt::format("{}: the director runs the guide's commands (ipvsadm, ip, ifconfig, route, sysctl, "
+            return fail(fmt::format("{}: the director runs the guide's commands (ipvsadm, ip, ifconfig, route, sysctl, "
                                    "echo > /proc/sys, cat, iptables), not `{}'",
                                    host, program));
         if (host != "director" && !host_program(program))
-            return err(fmt::format("{}: a host runs ip, ifconfig, route, sysctl, echo > /proc/sys or cat, not `{}'", host,
+            return fail(fmt::format("{}: a host runs ip, ifconfig, route, sysctl, echo > /proc/sys or cat, not `{}'", host,
                                    program));
         auto parsed = ctl::parse_command_multi(words.value());
         if (!parsed) {
             std::string m = parsed.error().err;
             while (!m.empty() && m.back() == '\n') m.pop_back();
-            return err(fmt::format("{}: {}", host, m));
+            return fail(fmt::format("{}: {}", host, m));
         }
         Item it;
         it.kind = Item::Kind::command;
@@ -222,8 +305,7 @@ private:
         it.host = host;
         it.words = std::move(words.value());
         it.text = text;
-        step_->items.push_back(std::move(it));
-        return {};
+        return it;
     }
 
     std::optional<LabError> in_step(const std::string& key, const std::vector<std::string>& w, const std::string& text) {
@@ -248,7 +330,7 @@ private:
             return {};
         }
         if (key != "check") return err(fmt::format("unknown line `{}' in a step (HOST: COMMAND, expect, check, open, about)", key));
-        if (w.size() < 2) return err("check wants a kind: ping, http, arp, bypass, tunnel, again");
+        if (w.size() < 2) return err("check wants a kind: ping, http, arp, bypass, through, tunnel, again, service");
         it.kind = Item::Kind::check;
         it.check.kind = w[1];
         it.check.args.assign(w.begin() + 2, w.end());
@@ -259,14 +341,39 @@ private:
         return {};
     }
 
+    // service PROTO VIP:PORT SCHEDULER [-> RIP:PORT METHOD WEIGHT]...
+    std::optional<LabError> service(Check& c) const {
+        const auto& a = c.args;
+        const char* form = "check service PROTO VIP:PORT SCHEDULER [-> RIP:PORT METHOD WEIGHT]... (as ipvsadm -L -n "
+                           "prints them)";
+        if (a.size() < 3 || (a.size() - 3) % 4 != 0) return err(form);
+        if (a[0] != "TCP" && a[0] != "UDP") return err(fmt::format("check service: protocol `{}' (TCP or UDP)", a[0]));
+        auto endpoint = [](const std::string& e) {
+            const auto colon = e.rfind(':');
+            return colon != std::string::npos && net::Ipv4Addr::parse(e.substr(0, colon)) && is_count(e.substr(colon + 1));
+        };
+        if (!endpoint(a[1])) return err(fmt::format("check service: `{}' is not ADDR:PORT", a[1]));
+        c.service = ServiceSpec{a[0], a[1], a[2], {}};
+        for (std::size_t i = 3; i < a.size(); i += 4) {
+            if (a[i] != "->") return err(form);
+            if (!endpoint(a[i + 1])) return err(fmt::format("check service: `{}' is not ADDR:PORT", a[i + 1]));
+            if (a[i + 2] != "Masq" && a[i + 2] != "Route" && a[i + 2] != "Tunnel")
+                return err(fmt::format("check service: method `{}' (Masq, Route or Tunnel)", a[i + 2]));
+            if (!is_count(a[i + 3]) && a[i + 3] != "0") return err(fmt::format("check service: weight `{}'", a[i + 3]));
+            c.service.reals.push_back(ServiceSpec::Real{a[i + 1], a[i + 2], std::stoi(a[i + 3])});
+        }
+        return {};
+    }
+
     std::optional<LabError> host_arg(const std::string& h) const {
         const std::string name = h.substr(0, h.find(':'));
         if (!lab_.host(name)) return err(fmt::format("check: no host named {}", name));
         return {};
     }
 
-    std::optional<LabError> validate(const Check& c) {
+    std::optional<LabError> validate(Check& c) {
         const auto& a = c.args;
+        if (c.kind == "service") return service(c);
         if (c.kind == "ping" || c.kind == "arp") {
             if (a.size() != 2) return err(fmt::format("check {} HOST ADDR", c.kind));
             return host_arg(a[0]);
@@ -280,9 +387,9 @@ private:
             if (p == "only" || p == "order" || p == "counts") {
                 if (a.size() < 5) return err(fmt::format("check http ... {} wants names", p));
                 i = 5;
-            } else if (p != "alternate" && p != "same" && p != "spread" && p != "fails" && p != "any") {
+            } else if (p != "alternate" && p != "same" && p != "spread" && p != "fails" && p != "any" && p != "tried") {
                 return err(fmt::format("check http: pattern `{}' (alternate, same, spread, only A,B, order A,B,..., "
-                                       "counts A=N,B=M, fails, any)",
+                                       "counts A=N,B=M, fails, any, tried)",
                                        p));
             }
             for (; i < a.size(); i += 2) {
@@ -291,8 +398,8 @@ private:
             }
             return {};
         }
-        if (c.kind == "bypass") {
-            if (a.size() != 2) return err("check bypass HOST VIP");
+        if (c.kind == "bypass" || c.kind == "through") {
+            if (a.size() != 2) return err(fmt::format("check {} HOST VIP", c.kind));
             return host_arg(a[0]);
         }
         if (c.kind == "tunnel") {
@@ -308,12 +415,13 @@ private:
                     if (it.kind == Item::Kind::open && it.name == a[0]) return {};
             return err(fmt::format("check again: no connection opened as {}", a[0]));
         }
-        return err(fmt::format("unknown check `{}' (ping, http, arp, bypass, tunnel, again)", c.kind));
+        return err(fmt::format("unknown check `{}' (ping, http, arp, bypass, through, tunnel, again, service)", c.kind));
     }
 
     std::string file_;
     Lab& lab_;
     Step* step_ = nullptr;
+    bool grading_ = false;  // after `grade`: the rest of the file is the grade block
     int n_ = 0;
 };
 

@@ -37,6 +37,10 @@ struct ItemRecord {
     bool ok = true;
     std::vector<std::string> causes;  // a failed check: the likely causes found
     std::vector<std::string> served;  // http: the real server of each request, in order
+    // command: done (exit 0), error, or, for a graded submission's line, skipped or rejected
+    std::string outcome;
+    std::string reason, source;  // why it was skipped or rejected; where it was written
+    std::vector<std::string> ran;  // what was done: the argv run, the words sent to the director, the file written
 };
 
 struct StepRecord {
@@ -99,6 +103,9 @@ public:
     std::vector<FrameFact> facts(const StepRecord& s, const std::string& file) const;
     std::string read_sys(const std::string& host, const std::string& key) const;  // net.ipv4... -> value or "?"
     std::string ip_out(const std::string& host, std::vector<std::string> args) const;
+    std::vector<std::string> lab_addresses() const;  // every address the lab's host lines give
+    // checks.cpp: the likely causes of a failed traffic check (http, again, bypass, through, tunnel)
+    void diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s);
 };
 
 }  // namespace tapvs::lab

@@ -202,11 +202,20 @@ std::string pre(const std::string& text, const char* cls) {
 std::string item_html(const json& it) {
     const std::string kind = str(it, "kind");
     const bool ok = it.value("ok", false);
-    std::string o = fmt::format("<div class=\"item {} {}\"><span class=\"mark\">{}</span>", html_escape(kind), ok ? "ok" : "fail",
-                                ok ? "\u2713" : "\u2717");
+    // A graded submission's line may have been skipped or rejected instead of run.
+    const std::string outcome = str(it, "outcome");
+    const bool skipped = outcome == "skipped";
+    std::string o = fmt::format("<div class=\"item {} {}{}\"><span class=\"mark\">{}</span>", html_escape(kind),
+                                skipped ? "skip" : ok ? "ok" : "fail", outcome.empty() ? "" : " " + html_escape(outcome),
+                                skipped ? "\u2013" : ok ? "\u2713" : "\u2717");
     if (kind == "command") {
+        if (const std::string src = str(it, "source"); !src.empty())
+            o += fmt::format("<span class=\"src\">{}</span> ", html_escape(src.substr(src.rfind(':') + 1)));
         o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(str(it, "host")),
                          html_escape(str(it, "text")));
+        if (outcome == "skipped" || outcome == "rejected")
+            o += fmt::format(" <span class=\"outcome\">{}</span><p class=\"reason\">{}</p>", html_escape(outcome),
+                             html_escape(str(it, "reason")));
         if (const int st = it.value("status", 0); st != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", st);
         o += pre(str(it, "out"), "out") + pre(str(it, "err"), "err");
     } else {
@@ -296,14 +305,16 @@ struct StepPage {
     bool ok = false;
 };
 
-std::optional<StepPage> step_html(const json& lab, const fs::path& dir, int n, std::string* error) {
+// `badge`: what the step's badge says instead of passed/failed (a graded test's points).
+std::optional<StepPage> step_html(const json& lab, const fs::path& dir, int n, std::string* error, const std::string& badge = {}) {
     const std::string rel = fmt::format("step-{}", n);
     const auto s = read_json(dir / rel / "step.json", error);
     if (!s) return std::nullopt;
     const bool ok = s->value("ok", false);
     std::string o = fmt::format("<section class=\"step {}\" id=\"step-{}\" data-step=\"{}\">\n", ok ? "ok" : "fail", n, n);
     o += fmt::format("<h2><span class=\"n\">Step {}</span> {} <span class=\"badge\">{}</span></h2>\n", n,
-                     html_escape(str(*s, "title")), ok ? "passed" : s->value("interrupted", false) ? "interrupted" : "failed");
+                     html_escape(str(*s, "title")),
+                     !badge.empty() ? html_escape(badge) : ok ? "passed" : s->value("interrupted", false) ? "interrupted" : "failed");
     if (const std::string about = str(*s, "about"); !about.empty()) o += "<p class=\"about\">" + html_escape(about) + "</p>\n";
     o += "<div class=\"items\">\n";
     for (const auto& it : s->value("items", json::array())) o += item_html(it);
@@ -368,18 +379,83 @@ svg .lbl.elided{fill:#57606a;font-style:italic}svg .lbl.note{fill:#cf222e;font-w
 .legend .k{font-family:monospace;margin-right:1em;font-weight:600}.legend .request{color:#0969da}.legend .reply{color:#1a7f37}.legend .rw{color:#cf222e}
 .noconn{color:#57606a;font-style:italic}.files{font-size:.85em;color:#57606a}.files a{margin-right:.3em}
 footer{color:#57606a;font-size:.85em;margin:2em 0}
+.item.skip .mark{color:#8c959f}.item.skip code{color:#57606a}.item .src{font-family:monospace;color:#8c959f;display:inline-block;min-width:2.5em}
+.item .outcome{font-size:.8em;font-weight:700;text-transform:uppercase;color:#cf222e}.item.skip .outcome{color:#8c959f}
+.item .reason{margin:.1em 0 .2em 3.6em;color:#9a3412;font-size:.9em}.item.skip .reason{color:#57606a}
+section.grade{margin:1em 0}.score{font-size:1.6em;font-weight:700;margin:.2em 0}.score.ok{color:#1a7f37}.score.part{color:#9a6700}.score.zero{color:#cf222e}
+.refused{color:#cf222e;font-weight:600}ul.notes{color:#9a6700}
+table.tests{border-collapse:collapse;margin:.5em 0;max-width:90em}table.tests td,table.tests th{border:1px solid #d0d7de;padding:.3em .7em;text-align:left;vertical-align:top}
+table.tests tr.ok td:first-child{border-left:5px solid #1a7f37}table.tests tr.fail td:first-child{border-left:5px solid #cf222e}
+table.tests .pts{font-weight:700;white-space:nowrap}table.tests tr.fail .pts{color:#cf222e}ul.hints{margin:.3em 0;padding-left:1.2em;color:#9a3412}
 )";
+
+// A graded submission (grade.json beside the recording, grade/result.hpp): the score, each test
+// with its points and the hints that name the cause of a lost point, the notes, the lines' outcomes.
+std::string grade_html(const json& g) {
+    const int score = g.value("score", 0), max = g.value("max_score", 0);
+    std::string o = "<section class=\"grade\" id=\"grade\">\n";
+    o += fmt::format("<p class=\"score {}\">{} of {} points</p>\n", score == max ? "ok" : score == 0 ? "zero" : "part", score, max);
+    if (const std::string r = str(g, "refused"); !r.empty())
+        o += "<p class=\"refused\">The submission was refused: " + html_escape(r) + "</p>\n";
+    if (const std::string e = str(g, "error"); !e.empty())
+        o += "<p class=\"refused\">The grader could not grade it: " + html_escape(e) + "</p>\n";
+    if (g.value("timed_out", false)) o += "<p class=\"refused\">It was stopped at the grader's time limit.</p>\n";
+    std::vector<std::string> notes;
+    for (const auto& n : g.value("notes", json::array()))
+        if (n.is_string()) notes.push_back(n.get<std::string>());
+    if (!notes.empty()) {
+        o += "<ul class=\"notes\">";
+        for (const auto& n : notes) o += "<li>" + html_escape(n) + "</li>";
+        o += "</ul>\n";
+    }
+    o += "<table class=\"tests\"><tr><th>#</th><th>test</th><th>points</th></tr>\n";
+    int k = 0;
+    for (const auto& t : g.value("tests", json::array())) {
+        const bool passed = t.value("passed", false);
+        const int step = t.value("step", 0);
+        const std::string name = html_escape(str(t, "name"));
+        o += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}", passed ? "ok" : "fail", ++k,
+                         step ? fmt::format("<a href=\"#step-{}\">{}</a>", step, name) : name);
+        if (!passed) {
+            o += "<ul class=\"hints\">";
+            for (const auto& h : t.value("hints", json::array()))
+                if (h.is_string() && std::find(notes.begin(), notes.end(), h.get<std::string>()) == notes.end())
+                    o += "<li>" + html_escape(h.get<std::string>()) + "</li>";
+            o += "</ul>";
+        }
+        o += fmt::format("</td><td class=\"pts\">{}/{}</td></tr>\n", t.value("points", 0), t.value("max_points", 0));
+    }
+    o += "</table>\n";
+    std::map<std::string, int> outcomes;
+    for (const auto& l : g.value("lines", json::array())) ++outcomes[str(l, "outcome")];
+    std::string counts;
+    for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
+    if (!counts.empty()) o += "<p class=\"lines\">The submission's lines: " + html_escape(counts) + ".</p>\n";
+    return o + "</section>\n";
+}
 
 bool write_page(const std::string& recorded, std::string* error) {
     const fs::path dir(recorded);
-    const auto lab = read_json(dir / "lab.json", error);
-    if (!lab) return false;
+    std::optional<json> grade;
+    std::error_code ec;
+    if (fs::exists(dir / "grade.json", ec)) {
+        grade = read_json(dir / "grade.json", error);
+        if (!grade) return false;
+    }
+    std::optional<json> lab = read_json(dir / "lab.json", grade ? nullptr : error);
+    if (!lab && !grade) return false;
+    if (!lab) lab = json::object();  // a submission refused whole: no recording, its grade alone
     const int run = lab->value("steps_run", 0), total = lab->value("steps_total", 0);
     const std::string name = str(*lab, "lab");
+    std::map<int, std::string> badges;  // a graded test's step: its points
+    if (grade)
+        for (const auto& t : grade->value("tests", json::array()))
+            if (const int n = t.value("step", 0); n > 0)
+                badges[n] = fmt::format("{}/{} points", t.value("points", 0), t.value("max_points", 0));
     std::string steps, nav;
     int passed = 0;
     for (int n = 1; n <= run; ++n) {
-        const auto s = step_html(*lab, dir, n, error);
+        const auto s = step_html(*lab, dir, n, error, badges.count(n) ? badges[n] : std::string());
         if (!s) return false;
         passed += s->ok;
         nav += fmt::format("<li><a href=\"#step-{}\">{}</a> {}</li>", n, html_escape(s->title), s->ok ? "\u2713" : "\u2717");
@@ -389,17 +465,29 @@ bool write_page(const std::string& recorded, std::string* error) {
     const int asked = lab->value("steps_asked", total);
     const bool ok = lab->value("ok", false) && run == asked;
     std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
-    page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
-                        html_escape(str(*lab, "title")), kCss);
-    page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(str(*lab, "title")));
-    if (const std::string about = str(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
-    page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
-                        run == total    ? std::string()
-                        : run < asked   ? fmt::format("; the run stopped at step {}", run)
-                        : run + 1 == total ? fmt::format("; step {} was not asked for (--step {})", total, asked)
-                                           : fmt::format("; steps {} to {} were not asked for (--step {})", run + 1, total, asked));
-    page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav></header>\n<main>\n" + steps + "</main>\n";
-    page += "<footer>Written by tapvs lab from the run's recording (lab.json, step-N/). The diagrams are drawn from the "
+    if (grade) {
+        const std::string who = html_escape(str(*grade, "name")), lab_title = html_escape(str(*lab, "title"));
+        page += fmt::format("<title>tapvs grade {}: {}/{}</title>\n<style>{}</style></head><body>\n", who,
+                            grade->value("score", 0), grade->value("max_score", 0), kCss);
+        page += fmt::format("<header><h1>{}: graded in lab {}</h1>\n<p class=\"about\">{} ({})</p>\n", who,
+                            html_escape(str(*grade, "lab").empty() ? name : str(*grade, "lab")), lab_title,
+                            html_escape(str(*grade, "path")));
+        page += grade_html(*grade);
+        if (run > 0) page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav>";
+        page += "</header>\n<main>\n" + steps + "</main>\n";
+    } else {
+        page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
+                            html_escape(str(*lab, "title")), kCss);
+        page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(str(*lab, "title")));
+        if (const std::string about = str(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+        page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
+                            run == total    ? std::string()
+                            : run < asked   ? fmt::format("; the run stopped at step {}", run)
+                            : run + 1 == total ? fmt::format("; step {} was not asked for (--step {})", total, asked)
+                                               : fmt::format("; steps {} to {} were not asked for (--step {})", run + 1, total, asked));
+        page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav></header>\n<main>\n" + steps + "</main>\n";
+    }
+    page += "<footer>Written by tapvs from the run's recording (lab.json, step-N/). The diagrams are drawn from the "
             "captures: each arrow is a frame one node sent and, unless marked, the next node received.</footer>\n"
             "</body></html>\n";
     std::ofstream out(dir / "report.html", std::ios::trunc);

@@ -17,6 +17,7 @@
 
 #include "lab/lab_run.hpp"
 #include "tapvs/lab/report.hpp"
+#include "tapvs/ctl/config.hpp"
 #include "tapvs/io/control.hpp"
 
 #ifndef TAPVS_SOURCE_LABS
@@ -104,7 +105,8 @@ int LabRun::go() {
     out_ << c_.bold(fmt::format("== Lab {}: {}", lab_.name, lab_.title)) << "\n";
     if (!lab_.about.empty()) out_ << indent(lab_.about, "   ") << "\n";
     bool ok = setup();
-    for (std::size_t i = 0; ok && i < last && !g_interrupted; ++i) ok = run_step(i);
+    const bool built = ok;
+    for (std::size_t i = 0; built && (ok || o_.keep_going) && i < last && !g_interrupted; ++i) ok = run_step(i) && ok;
     if (topo_ && ok && !g_interrupted) {
         director_call({"tapvs", "record", "off"});
     }
@@ -141,9 +143,9 @@ bool LabRun::setup() {
     std::set<std::string> programs{"ip"};
     for (const auto& s : lab_.steps)
         for (const auto& it : s.items)
-            if (it.kind == Item::Kind::command && it.host != "director" && it.words[0].text != "echo" &&
-                it.words[0].text != "cat")
-                programs.insert(it.words[0].text);
+            if (it.kind == Item::Kind::command && it.not_run == Item::NotRun::no && it.host != "director")
+                if (const std::string p = fs::path(it.words[0].text).filename().string(); p != "echo" && p != "cat")
+                    programs.insert(p);
     for (const auto& p : programs)
         if (!have_program(p)) {
             err_ << fmt::format("tapvs lab run: the lab runs `{}' on its hosts and it is not installed: apt-get install {}\n",
@@ -162,7 +164,7 @@ bool LabRun::setup() {
     }
     std::ofstream topo_log(fs::path(out_dir_) / "topology.log");
     out_ << c_.bold("-- Topology") << "\n";
-    auto t = Topology::build(lab_, topo_log);
+    auto t = Topology::build(lab_, topo_log, BuildOptions{o_.id, o_.fresh});
     if (!t) {
         err_ << "tapvs lab run: " << t.error() << "\n";
         return false;
@@ -273,37 +275,40 @@ void LabRun::command(const Item& it, ItemRecord& r) {
     if (it.host == "director") {
         std::vector<std::string> words;
         for (const auto& x : w) words.push_back(x.text);
+        r.ran = words;
+        r.ran.insert(r.ran.begin(), "(to the director's control socket)");
         const ctl::Reply rep = director_call(words);
         r.status = rep.status, r.out = rep.out, r.err = rep.err;
         return;
     }
     const std::string ns = topo_->ns_of(it.host);
-    if (w[0].text == "echo") {  // echo VALUE > /proc/sys/...: validated by the parser; written from inside ns
-        std::string value, path;
-        for (std::size_t i = 1; i < w.size(); ++i) {
-            if (w[i].redirect) {
-                path = i + 1 < w.size() ? w[i + 1].text : "";
-                break;
+    // echo VALUE > /proc/sys/... and cat /proc/sys/...: the parser's key, as a path, written or read
+    // from inside the namespace (no shell, no program)
+    const auto parsed = ctl::parse_command_multi(std::span<const ctl::Word>(w));
+    const std::string program = fs::path(w[0].text).filename().string();
+    if (parsed && (program == "echo" || program == "cat")) {
+        for (const auto& c : parsed.value()) {
+            if (const auto* set = std::get_if<ctl::cmd::SysctlSet>(&c)) {
+                const std::string path = ctl::sysctl_proc_path(set->key);
+                r.ran.insert(r.ran.end(), {"(write in " + ns + ")", path, set->value});
+                if (const std::string e = netns_write(ns, path, set->value); !e.empty()) r.err += "echo: " + e + "\n", r.status = 1;
+            } else if (const auto* get = std::get_if<ctl::cmd::SysctlGet>(&c)) {
+                const std::string path = ctl::sysctl_proc_path(get->key);
+                r.ran.insert(r.ran.end(), {"(read in " + ns + ")", path});
+                auto v = netns_read(ns, path);
+                if (v)
+                    r.out += v.value();
+                else
+                    r.err += "cat: " + v.error() + "\n", r.status = 1;
             }
-            value += (value.empty() ? "" : " ") + w[i].text;
-        }
-        r.err = netns_write(ns, path, value);
-        if (!r.err.empty()) r.err = "echo: " + r.err + "\n", r.status = 1;
-        return;
-    }
-    if (w[0].text == "cat") {
-        for (std::size_t i = 1; i < w.size(); ++i) {
-            auto v = netns_read(ns, w[i].text);
-            if (v)
-                r.out += v.value();
-            else
-                r.err += "cat: " + v.error() + "\n", r.status = 1;
         }
         return;
     }
-    std::vector<std::string> argv;
-    for (const auto& x : w) argv.push_back(x.text);
-    const Ran ran = run(in_netns(ns, argv), kCommandTimeout);
+    // By the program's name, from the grader's PATH: a path the line gave (/sbin/ifconfig) is not run.
+    std::vector<std::string> argv{program};
+    for (std::size_t i = 1; i < w.size(); ++i) argv.push_back(w[i].text);
+    r.ran = in_netns(ns, argv);
+    const Ran ran = run(r.ran, kCommandTimeout);
     r.status = ran.status, r.out = ran.out, r.err = ran.err;
     if (ran.timed_out) r.err += "(timed out)\n";
 }
@@ -330,6 +335,7 @@ void LabRun::stop_captures() {
 
 void LabRun::print_item(const ItemRecord& r) {
     if (r.kind == Item::Kind::command) {
+        if (!r.reason.empty()) out_ << (r.ok ? c_.dim(indent(r.reason)) : c_.red(indent(r.reason)));
         if (!r.out.empty()) out_ << c_.dim(indent(r.out));
         if (!r.err.empty()) out_ << (r.status ? c_.red(indent(r.err)) : c_.dim(indent(r.err)));
         if (r.status != 0) out_ << c_.red(fmt::format("    (exit status {})", r.status)) << "\n";
@@ -371,9 +377,26 @@ bool LabRun::run_step(std::size_t i) {
         r.text = it.kind == Item::Kind::check ? it.check.text : it.text;
         switch (it.kind) {
         case Item::Kind::command:
+            r.source = it.source;
+            if (it.not_run == Item::NotRun::error) {  // the tool's own error, known without running it
+                out_ << c_.bold(it.host + "# ") << it.text << "\n";
+                r.outcome = "error";
+                r.err = it.reason + "\n";
+                r.status = it.status ? it.status : 1;
+                r.ok = false;
+                break;
+            }
+            if (it.not_run != Item::NotRun::no) {  // a graded line decided before the run
+                r.outcome = it.not_run == Item::NotRun::skipped ? "skipped" : "rejected";
+                r.reason = it.reason;
+                r.ok = it.not_run == Item::NotRun::skipped;
+                out_ << c_.dim(fmt::format("({}) {}# {}", r.outcome, it.host, it.text)) << "\n";
+                break;
+            }
             out_ << c_.bold(it.host + "# ") << it.text << "\n";
             command(it, r);
             r.ok = r.status == 0;
+            r.outcome = r.ok ? "done" : "error";
             break;
         case Item::Kind::expect: {
             const std::string want = squeeze(it.text);
@@ -389,7 +412,7 @@ bool LabRun::run_step(std::size_t i) {
             open_connection(it, r);
             break;
         case Item::Kind::check:
-            if (it.check.kind == "bypass" || it.check.kind == "tunnel")
+            if (it.check.kind == "bypass" || it.check.kind == "through" || it.check.kind == "tunnel")
                 deferred.push_back(s.items.size());
             else
                 check(it, r, s);
@@ -397,6 +420,10 @@ bool LabRun::run_step(std::size_t i) {
         }
         s.items.push_back(std::move(r));
         if (it.kind == Item::Kind::command) last_command = s.items.size() - 1;
+        if (!s.items.back().ok && o_.keep_going && it.kind == Item::Kind::command) {  // graded: go on, as a shell would
+            print_item(s.items.back());
+            continue;
+        }
         if (!s.items.back().ok) {
             failed = s.items.size() - 1;
             break;
@@ -409,7 +436,7 @@ bool LabRun::run_step(std::size_t i) {
     s.ipvsadm = director_call({"ipvsadm", "-L", "-n"}).out;
     std::ofstream(s.dir + "/ipvsadm.txt") << s.ipvsadm;
     stop_captures();
-    const bool last = failed || i + 1 == lab_.steps.size() || static_cast<int>(i + 1) == o_.step;
+    const bool last = (failed && !o_.keep_going) || i + 1 == lab_.steps.size() || static_cast<int>(i + 1) == o_.step;
     director_call({"tapvs", "record", last ? std::string("off") : fmt::format("{}/step-{}", out_dir_, s.n + 1)});
     s.t1 = now_s();
     for (std::size_t k : deferred) {
@@ -433,6 +460,7 @@ bool LabRun::run_step(std::size_t i) {
          << "\n\n";
     steps_.push_back(std::move(s));
     write_step_json(steps_.back());
+    write_lab_json();  // so far: a run stopped from outside (the grader's time limit) still has one
     return steps_.back().ok;
 }
 
@@ -455,7 +483,13 @@ void LabRun::write_step_json(const StepRecord& s) {
         x["host"] = r.host;
         x["text"] = r.text;
         x["ok"] = r.ok;
-        if (r.kind == Item::Kind::command) x["status"] = r.status;
+        if (r.kind == Item::Kind::command) {
+            x["status"] = r.status;
+            x["outcome"] = r.outcome;
+            if (!r.reason.empty()) x["reason"] = r.reason;
+            if (!r.source.empty()) x["source"] = r.source;
+            if (!r.ran.empty()) x["ran"] = r.ran;
+        }
         x["out"] = r.out;
         x["err"] = r.err;
         if (!r.causes.empty()) x["causes"] = r.causes;
@@ -518,6 +552,10 @@ int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err) {
             << o.lab << "\n";
         return 1;
     }
+    return run_lab(lab.value(), o, out, err);
+}
+
+int run_lab(const Lab& lab, const RunOptions& o, std::ostream& out, std::ostream& err) {
     struct sigaction sa {};
     sa.sa_handler = [](int) { g_interrupted = 1; };
     sigemptyset(&sa.sa_mask);
@@ -526,7 +564,7 @@ int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err) {
     sigaction(SIGTERM, &sa, &old_term);
     int rc;
     {
-        LabRun r(lab.value(), o, out, err);
+        LabRun r(lab, o, out, err);
         rc = r.go();
     }
     sigaction(SIGINT, &old_int, nullptr);

@@ -50,12 +50,27 @@ struct Web {
     int line = 0;
 };
 
+// `check service PROTO VIP:PORT SCHEDULER [-> RIP:PORT METHOD WEIGHT]...`: the virtual service as
+// `ipvsadm -L -n` must list it (the real servers in any order), in the words it prints.
+struct ServiceSpec {
+    struct Real {
+        std::string addr;    // 172.16.10.100:80
+        std::string method;  // Masq, Route, Tunnel
+        int weight = 1;
+    };
+    std::string proto;  // TCP, UDP
+    std::string vip;    // 192.168.1.10:80
+    std::string scheduler;
+    std::vector<Real> reals;
+};
+
 // What a step checks (`check KIND ARGS...`; labs/README.md lists them).
 struct Check {
-    std::string kind;               // ping, http, arp, bypass, tunnel, again
+    std::string kind;               // ping, http, arp, bypass, through, tunnel, again, service
     std::vector<std::string> args;  // the words after the kind
     int line = 0;
     std::string text;               // the line as written, for the output and the report
+    ServiceSpec service;            // kind service: args, read
 };
 
 // One line of a step, in order: a command for a host, an expectation on the previous command's
@@ -68,6 +83,12 @@ struct Item {
     std::string text;                // the line as written (command: after `HOST: `; expect: the text)
     Check check;                     // check
     std::string name, target;        // open: the connection's name and ADDR[:PORT]
+    // A line of a graded submission that is not run (grade/line_policy.hpp): skipped, as a line
+    // that does nothing in the lab; rejected; or an error the tool gives it (`reason` is then its
+    // message and `status` its exit status). `source` is where it was written ("alice.txt:12").
+    enum class NotRun { no, skipped, rejected, error } not_run = NotRun::no;
+    std::string reason, source;
+    int status = 0;
 };
 
 struct Step {
@@ -75,6 +96,29 @@ struct Step {
     std::string about;  // `about` lines, joined with spaces
     std::vector<Item> items;
     int line = 0;
+};
+
+// A graded test of the `grade` block: `test POINTS NAME` and its checks, all of which must pass.
+struct Test {
+    std::string name;
+    int points = 0;
+    std::string about;
+    std::vector<Check> checks;
+    int line = 0;
+};
+
+// What `tapvs grade` needs of a lab (the `grade` block, labs/README.md): the hosts the student
+// configures (they start as fresh machines), what the lab's own hosts run before the student's
+// lines, and the graded tests, in order.
+struct Grade {
+    int line = 0;  // 0: the lab has no grade block
+    std::vector<std::string> student;  // "director", "rs1", ...
+    std::vector<Item> setup;           // commands on the lab's own hosts
+    std::vector<Test> tests;
+    std::string about;
+    int max_points() const;
+    bool is_student(const std::string& host) const;
+    const ServiceSpec* service() const;  // the first `check service` of the tests, if any
 };
 
 struct Lab {
@@ -88,6 +132,7 @@ struct Lab {
     std::vector<Web> web;
     std::vector<std::string> ipip;  // hosts that end an IP-in-IP tunnel (`ipip HOST...`)
     std::vector<Step> steps;
+    Grade grade;
 
     const Host* host(const std::string& name) const;
     const DirectorPort* director_port(const std::string& name) const;

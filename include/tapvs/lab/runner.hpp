@@ -4,6 +4,8 @@
 #pragma once
 
 #include <iosfwd>
+#include "tapvs/lab/lab_file.hpp"
+#include <set>
 #include <string>
 
 namespace tapvs::lab {
@@ -15,6 +17,11 @@ struct RunOptions {
     bool keep = false;       // leave the topology and the director up afterwards
     std::string out = "out"; // recordings go to OUT/NAME/
     int color = -1;          // -1: when stdout is a terminal (and NO_COLOR is unset)
+    // What the grader (grade/grader.hpp) changes:
+    std::string id;               // the topology's run id; empty: a new one
+    std::set<std::string> fresh;  // hosts that start as fresh machines (topology.hpp BuildOptions)
+    bool keep_going = false;      // a failed command, check or step does not stop the run
+    bool quick = false;           // an http check gives up at its first failed request
 };
 
 // Where the labs are: $TAPVS_LABS, else ./labs, else the source tree's labs/ (compiled in).
@@ -24,6 +31,9 @@ std::string find_lab(const std::string& name_or_path);
 
 int list_labs(std::ostream& out, std::ostream& err);
 int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err);
+// A lab already loaded (the grader's, made from a submission), as root. SIGINT and SIGTERM stop
+// it between two lines and tear it down.
+int run_lab(const Lab& lab, const RunOptions& o, std::ostream& out, std::ostream& err);
 
 // Replays the recording of step `step` in OUT/NAME (the director's inputs of steps 1..step, the
 // configuration as it stood at the end of the step) and compares its scheduling decisions with the

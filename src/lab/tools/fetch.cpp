@@ -162,6 +162,7 @@ int run_fetch(const FetchOptions& o, std::ostream& out, std::ostream&) {
             ++failed;
         }
         out.flush();
+        if (failed && o.stop_on_error) break;
         if (!error.empty() || r.close) {
             if (c.fd >= 0) ::close(c.fd);
             c.fd = -1;
