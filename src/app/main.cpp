@@ -1,5 +1,5 @@
-// tapvs: LVS (IPVS) as a userspace engine. Subcommands built so far: run, ctl, replay, trace, lab.
-// (grade and serve are not built yet: README says so.)
+// tapvs: LVS (IPVS) as a userspace engine. Subcommands: run, ctl, replay, trace, lab, grade.
+// (serve is not built yet: README says so.)
 #include <iostream>
 #include <string>
 #include <vector>
@@ -7,6 +7,7 @@
 #include <CLI/CLI.hpp>
 
 #include "app/ctl_client.hpp"
+#include "app/grade_cmd.hpp"
 #include "app/lab_cmd.hpp"
 #include "tapvs/ctl/config.hpp"
 #include "app/run_cmd.hpp"
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     tapvs::app::add_trace_command(app);
     tapvs::app::add_run_command(app);
     tapvs::app::add_lab_command(app);
+    tapvs::app::add_grade_command(app);
 
     // tapvs ctl LINE: what tapvsadm does, for a line of the command language: `tapvs ctl ipvsadm -L -n`,
     // `tapvs ctl -L -n` (ipvsadm's options), `tapvs ctl ip addr add ...`, `tapvs ctl sysctl -w ...`.
