@@ -55,7 +55,16 @@ int main(int argc, char** argv) {
         ctl_status = tapvs::app::ctl_client("tapvs ctl", std::move(words));
     });
 
-    CLI11_PARSE(app, argc, argv);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::RuntimeError& e) {  // a subcommand's own exit status
+        return e.get_exit_code();
+    } catch (const CLI::ParseError& e) {
+        const int rc = app.exit(e);
+        // tapvs grade's usage errors exit 2, so a course platform tells a broken call from a bad grade.
+        if (rc != 0 && app.get_subcommand("grade")->parsed()) return 2;
+        return rc;
+    }
 
     if (rp->parsed()) {
         for (const auto& a : port_args) {

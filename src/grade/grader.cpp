@@ -352,6 +352,13 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::set<std::string> fresh(lab.grade.student.begin(), lab.grade.student.end());
     fresh.erase("director");
     bool grader_failed = false;
+    // grade.json, for the report page: the result, the lab, and which step holds the lines.
+    auto report_json = [&](const SubmissionResult& r) {
+        json j = to_json(r);
+        j["lab"] = lab.name;
+        j["lines_step"] = layout_of(lab).lines;
+        return j.dump(2) + "\n";
+    };
 
     auto finish = [&](Job& j, const std::string& stopped) {
         const Submission& sub = subs[j.index];
@@ -367,7 +374,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         r.seconds = std::chrono::duration<double>(Clock::now() - j.start).count();
         if (!o.report.empty()) {
             r.report = j.dir + "/report.html";
-            write_file(j.dir + "/grade.json", to_json(r).dump(2) + "\n", err);
+            write_file(j.dir + "/grade.json", report_json(r), err);
             std::string e;
             if (!lab::write_report(j.dir, &e)) {
                 err << "tapvs grade: " << sub.name << "'s report: " << e << "\n";
@@ -394,7 +401,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
                     const std::string dir = base + "/" + sub.name;
                     fs::create_directories(dir, ec);
                     run.submissions[i].report = dir + "/report.html";
-                    write_file(dir + "/grade.json", to_json(run.submissions[i]).dump(2) + "\n", err);
+                    write_file(dir + "/grade.json", report_json(run.submissions[i]), err);
                     std::string e;
                     if (!lab::write_report(dir, &e)) run.submissions[i].report.clear();
                 }

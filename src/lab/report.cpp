@@ -334,7 +334,9 @@ std::string topology_html(const json& lab) {
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array()))
             o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(str(h, "name")),
-                             html_escape(str(i, "name")), html_escape(str(i, "segment")), html_escape(str(i, "addr")),
+                             html_escape(str(i, "name")), html_escape(str(i, "segment")),
+                             h.value("fresh", false) ? html_escape(str(i, "addr")) + " (the lab's; set by the submission)"
+                                                     : html_escape(str(i, "addr")),
                              html_escape(str(i, "mac")));
     o += "</table>\n";
     const json ipip = lab.value("ipip", json::object());
@@ -448,10 +450,16 @@ bool write_page(const std::string& recorded, std::string* error) {
     const int run = lab->value("steps_run", 0), total = lab->value("steps_total", 0);
     const std::string name = str(*lab, "lab");
     std::map<int, std::string> badges;  // a graded test's step: its points
-    if (grade)
+    if (grade) {
         for (const auto& t : grade->value("tests", json::array()))
             if (const int n = t.value("step", 0); n > 0)
                 badges[n] = fmt::format("{}/{} points", t.value("points", 0), t.value("max_points", 0));
+        std::map<std::string, int> outcomes;  // the lines' step: what became of them
+        for (const auto& l : grade->value("lines", json::array())) ++outcomes[str(l, "outcome")];
+        std::string counts;
+        for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
+        if (const int n = grade->value("lines_step", 0); n > 0) badges[n] = counts.empty() ? "no lines" : counts;
+    }
     std::string steps, nav;
     int passed = 0;
     for (int n = 1; n <= run; ++n) {

@@ -61,6 +61,9 @@ std::string labs_root() {
     if (const char* e = std::getenv("TAPVS_LABS"); e && *e) return e;
     std::error_code ec;
     if (fs::is_directory("labs", ec) && fs::exists("labs/nat/lab.conf", ec)) return "labs";
+    // Installed (the Debian package): BINDIR/../share/tapvs/labs.
+    const fs::path installed = fs::path(self_exe()).parent_path().parent_path() / "share/tapvs/labs";
+    if (fs::exists(installed / "nat/lab.conf", ec)) return installed.string();
     return TAPVS_SOURCE_LABS;
 }
 
@@ -515,6 +518,7 @@ void LabRun::write_lab_json() {
     auto& hs = j["hosts"] = nlohmann::json::array();
     for (const auto& h : lab_.hosts) {
         nlohmann::json x{{"name", h.name}};
+        if (o_.fresh.count(h.name)) x["fresh"] = true;  // started as a fresh machine: its lines set the address
         for (const auto& i : h.ifaces)
             x["ifaces"].push_back({{"name", i.name},
                                    {"segment", i.segment},

@@ -31,26 +31,7 @@ trap 'exit 130' INT TERM
 
 bad() { echo "FAIL: $*"; fail=1; }
 
-# A lab's report.html, loaded in headless Chromium: report_check.js measures every step section and
-# every ladder diagram as laid out, report_check.py compares that with the recording.
-BROWSER=$(command -v chromium || true)
-report_ok() {  # name recording-dir
-  local name=$1 rec=$2 r
-  [ -s "$rec/report.html" ] || { bad "lab $name: no report.html"; return; }
-  if [ -z "$BROWSER" ]; then
-    if [ "${TAPVS_NO_BROWSER:-}" = 1 ]; then echo "skip: lab $name's report in a browser (TAPVS_NO_BROWSER=1)"; return; fi
-    bad "no chromium to load the reports in: apt-get install chromium (scripts/test.sh does; TAPVS_NO_BROWSER=1 skips this)"
-    return
-  fi
-  { cat "$rec/report.html"; echo "<script>"; cat "$SRC/tests/netns/report_check.js"; echo "</script>"; } >"$WORK/$name.check.html"
-  if ! timeout 120 "$BROWSER" --headless --no-sandbox --disable-gpu --user-data-dir="$WORK/chromium" --window-size=1400,1000 \
-       --dump-dom "file://$WORK/$name.check.html" >"$WORK/$name.dom" 2>"$WORK/$name.chromium.err"; then
-    bad "chromium did not load lab $name's report"; tail -n 5 "$WORK/$name.chromium.err"; return
-  fi
-  r=$(python3 "$SRC/tests/netns/report_check.py" "$rec/report.html" "$WORK/$name.dom" "$rec") ||
-    { bad "lab $name's report:"; echo "$r"; return; }
-  echo "ok: lab $name's report in Chromium: $r"
-}
+source "$SRC/tests/netns/report_lib.sh"   # report_ok NAME RECORDING: the page in headless Chromium
 
 # --- every lab passes, output without colour codes (stdout is not a terminal) ---
 for dir in "$SRC"/labs/*/; do

@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Checks a lab's report.html as headless Chromium rendered it (labs_test.sh).
+"""Checks a lab's report.html as headless Chromium rendered it (labs_test.sh, grade_test.sh).
 
 usage: report_check.py REPORT_HTML DUMPED_DOM RECORDING_DIR
 
 REPORT_HTML is the page tapvs wrote; DUMPED_DOM is `chromium --dump-dom` of a copy with
 report_check.js appended, which measured the rendered page. RECORDING_DIR is OUT/NAME, whose
-step-N/step.json and trace.jsonl say what the page must show. Prints one summary line; exits 1 with
-the reasons when something is missing or did not render.
+step-N/step.json and trace.jsonl say what the page must show (and grade.json, for a graded
+submission: its score and tests). Prints one summary line; exits 1 with the reasons when something
+is missing or did not render.
 """
 import html
 import json
@@ -36,6 +37,21 @@ def main():
     seen = json.loads(html.unescape(m.group(1)))
 
     steps = sorted(int(d[5:]) for d in os.listdir(rec) if re.fullmatch(r"step-\d+", d))
+    failed_tests = set()  # a graded submission's failed tests show broken traffic: no reply path to check
+    if os.path.exists(f"{rec}/grade.json"):
+        grade = json.load(open(f"{rec}/grade.json", encoding="utf-8"))
+        g = seen.get("grade")
+        want = f"{grade['score']} of {grade['max_score']} points"
+        if not g or g["score"] != want:
+            bad.append(f"the score shown is {g and g['score']!r}, grade.json says {want!r}")
+        elif len(g["tests"]) != len(grade["tests"]):
+            bad.append(f"{len(g['tests'])} test rows shown, grade.json has {len(grade['tests'])}")
+        else:
+            for i, (shown, t) in enumerate(zip(g["tests"], grade["tests"]), 1):
+                own = [h for h in t["hints"] if h not in grade["notes"]]
+                if shown["ok"] != t["passed"] or shown["w"] < 300 or (not t["passed"] and own and shown["hints"] != len(own)):
+                    bad.append(f"test {i} ({t['name']}) shown as {shown}, grade.json: passed {t['passed']}, {len(own)} hints")
+        failed_tests = {t["step"] for t in grade["tests"] if not t["passed"]}
     rendered = {s["step"]: s for s in seen["steps"]}
     diagrams = {d["step"]: d for d in seen["diagrams"]}
     if sorted(rendered) != steps:
@@ -53,7 +69,7 @@ def main():
         traffic = any(i["kind"] == "open" or (i["kind"] == "check" and i["text"].startswith("http "))
                       for i in step["items"])
         d = diagrams.get(n)
-        if traffic and d is None:
+        if traffic and d is None and n not in failed_tests:
             bad.append(f"step {n} sent requests to the virtual service and has no diagram")
         if d is None:
             continue
@@ -71,7 +87,7 @@ def main():
             if e.get("event") == "schedule":
                 methods.add(e["method"])
             drops = drops or (e.get("event") == "drop" and e.get("reason", "").startswith("ipvs_"))
-        if drops or len(methods) != 1:
+        if drops or len(methods) != 1 or n in failed_tests:
             continue
         reply_hops = [p.split(" ", 1)[1] for p in d["paths"] if p.startswith("reply ")]
         via = [p for p in reply_hops if "director" in p.split(">")]
@@ -88,8 +104,9 @@ def main():
         print("FAIL:", b)
     if not bad:
         hops = max((d["hops"] for d in seen["diagrams"]), default=0)
+        graded = f"; {seen['grade']['score']}, {len(seen['grade']['tests'])} tests shown" if seen.get("grade") else ""
         print(f"{len(rendered)} steps and {len(diagrams)} diagrams rendered (up to {hops} arrows); "
-              f"replies: {'; '.join(replies[:2]) or 'none checked'}")
+              f"replies: {'; '.join(replies[:2]) or 'none checked'}{graded}")
     return 1 if bad else 0
 
 

@@ -24,7 +24,8 @@ struct RunOptions {
     bool quick = false;           // an http check gives up at its first failed request
 };
 
-// Where the labs are: $TAPVS_LABS, else ./labs, else the source tree's labs/ (compiled in).
+// Where the labs are: $TAPVS_LABS, else ./labs, else share/tapvs/labs beside an installed tapvs's
+// bin/, else the source tree's labs/ (compiled in).
 std::string labs_root();
 // NAME (a directory under labs_root()) or a path to a lab directory.
 std::string find_lab(const std::string& name_or_path);

@@ -123,3 +123,65 @@ TEST_CASE("lab file: a director MAC is kept in the spelling the captures print")
     REQUIRE(r);
     CHECK(r.value().director.front().mac == "02:ab:00:00:01:00");
 }
+
+TEST_CASE("the grade block: student hosts, the lab's own hosts' commands, tests with their checks") {
+    auto r = parse_lab(kHead +
+                           "step One\n"
+                           "check ping client 192.168.1.10\n"
+                           "grade\n"
+                           "about Graded from fresh hosts.\n"
+                           "student director rs1\n"
+                           "router: sysctl -w net.ipv4.ip_forward=1\n"
+                           "test 2 The VIP answers\n"
+                           "about Four requests.\n"
+                           "check http client 192.168.1.10 4 any\n"
+                           "test 3 The table\n"
+                           "check service TCP 192.168.1.10:80 rr -> 172.16.10.100:80 Route 1\n"
+                           "check bypass client 192.168.1.10\n",
+                       "t", "labs/t", "t.conf");
+    REQUIRE(r);
+    const auto& g = r.value().grade;
+    CHECK(g.line == 14);
+    CHECK(g.about == "Graded from fresh hosts.");
+    CHECK(g.student == std::vector<std::string>{"director", "rs1"});
+    CHECK(g.is_student("rs1"));
+    CHECK_FALSE(g.is_student("client"));
+    REQUIRE(g.setup.size() == 1);
+    CHECK(g.setup[0].host == "router");
+    REQUIRE(g.tests.size() == 2);
+    CHECK(g.tests[0].name == "The VIP answers");
+    CHECK(g.tests[0].points == 2);
+    CHECK(g.tests[0].about == "Four requests.");
+    CHECK(g.tests[1].checks.size() == 2);
+    CHECK(g.max_points() == 5);
+    REQUIRE(g.service());
+    CHECK(g.service()->scheduler == "rr");
+    REQUIRE(g.service()->reals.size() == 1);
+    CHECK(g.service()->reals[0].method == "Route");
+    CHECK(r.value().steps.size() == 1);  // the grade block is not a step
+}
+
+TEST_CASE("a lab without a grade block has none") {
+    auto r = parse_lab(kHead + "step One\ncheck ping client 192.168.1.10\n", "t", "labs/t", "t.conf");
+    REQUIRE(r);
+    CHECK(r.value().grade.line == 0);
+    CHECK(r.value().grade.service() == nullptr);
+}
+
+TEST_CASE("mistakes in the grade block are named with their line") {
+    const std::string head = kHead + "step One\ncheck ping client 192.168.1.10\ngrade\n";
+    CHECK(error_of(head + "test 2 X\ncheck ping client 1.2.3.4\n") == "t.conf:14: the grade block names no student hosts: student HOST...");
+    CHECK(error_of(head + "student director nobody\n") == "t.conf:15: student: no host named nobody");
+    CHECK(error_of(head + "student rs1\nrs1: ifconfig eth0 up\n") ==
+          "t.conf:16: rs1 is the student's: the grade block runs commands on the lab's own hosts only");
+    CHECK(error_of(head + "student rs1\ntest 0 X\n") == "t.conf:16: test POINTS NAME: POINTS a whole number above 0");
+    CHECK(error_of(head + "student rs1\ncheck ping client 1.2.3.4\n") == "t.conf:16: a check before the first test (test POINTS NAME)");
+    CHECK(error_of(head + "student rs1\ntest 1 X\n") == "t.conf:16: test `X' has no check");
+    CHECK(error_of(head + "student rs1\n") == "t.conf:14: the grade block has no test: test POINTS NAME");
+    CHECK(error_of(head + "student rs1\ntest 1 X\ncheck service TCP 192.168.1.10:80 rr -> 172.16.10.100:80 Direct 1\n") ==
+          "t.conf:17: check service: method `Direct' (Masq, Route or Tunnel)");
+    CHECK(error_of(head + "student rs1\ntest 1 X\ncheck service TCP 192.168.1.10 rr\n") ==
+          "t.conf:17: check service: `192.168.1.10' is not ADDR:PORT");
+    CHECK(error_of(head + "student rs1\nstep Two\n") ==
+          "t.conf:16: unknown line `step' in the grade block (student, HOST: COMMAND, test, check, about)");
+}
