@@ -1,5 +1,7 @@
 #include "tapvs/grade/formats.hpp"
 
+#include "tapvs/util/escape.hpp"
+
 #include <algorithm>
 #include <sstream>
 
@@ -59,22 +61,10 @@ std::string where(const LineResult& l, const SubmissionResult& s) {
 
 // XML 1.0 text: escaped, and without the control characters it cannot hold.
 std::string xml(std::string_view s) {
-    std::string o;
-    for (const char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            case '\'': o += "&apos;"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r')
-                    o += '?';
-                else
-                    o += c;
-        }
-    }
-    return o;
+    std::string o(s);
+    for (char& c : o)
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') c = '?';
+    return markup_escape(o);
 }
 
 std::string csv_field(const std::string& s) {

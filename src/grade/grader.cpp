@@ -328,12 +328,8 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::error_code ec;
     fs::create_directories(base, ec);
 
-    struct sigaction sa {};
-    sa.sa_handler = [](int) { g_stop = 1; };
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old_int {}, old_term {};
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
+    std::optional<lab::SignalsCall> stop_signals;
+    stop_signals.emplace([](int) { g_stop = 1; });
 
     GradeRun run;
     run.lab = lab.name;
@@ -349,8 +345,8 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         subs.push_back(std::move(s));
     }
     run.submissions.resize(subs.size());
-    std::set<std::string> fresh(lab.grade.student.begin(), lab.grade.student.end());
-    fresh.erase("director");
+    const std::set<std::string> fresh(lab.grade.student.begin(), lab.grade.student.end());
+    std::set<std::string> ids;  // handed out: a run not started yet has no namespace new_run_id() could see
     bool grader_failed = false;
     // grade.json, for the report page: the result, the lab, and which step holds the lines.
     auto report_json = [&](const SubmissionResult& r) {
@@ -409,7 +405,8 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             }
             Job j;
             j.index = i;
-            j.id = lab::new_run_id();
+            do j.id = lab::new_run_id();
+            while (!ids.insert(j.id).second);
             j.dir = base + "/" + sub.name;
             j.start = Clock::now();
             j.deadline = j.start + std::chrono::seconds(o.timeout);
@@ -462,8 +459,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             ++it;
         }
     }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
+    stop_signals.reset();
     if (g_stop) {
         for (std::size_t i = 0; i < subs.size(); ++i)
             if (run.submissions[i].name.empty()) run.submissions[i] = collect(lab, subs[i], base + "/" + subs[i].name, "the grader was interrupted");

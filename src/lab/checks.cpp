@@ -250,49 +250,38 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
     const auto& a = it.check.args;
     std::set<std::string> director_macs;
     for (const auto& p : lab_.director) director_macs.insert(p.mac);
-    if (it.check.kind == "bypass") {
-        const Host* h = lab_.host(a[0]);
-        const std::string vip = a[1];
-        std::map<std::string, int> from;
-        int replies = 0;
-        for (const auto& f : facts(s, host_capture(h->name, h->ifaces.front().name)))
+    // The replies from the VIP that reached HOST (its capture), by the MAC that sent them.
+    const Host* at = it.check.kind == "bypass" || it.check.kind == "through" ? lab_.host(a[0]) : nullptr;
+    std::map<std::string, int> from;
+    int replies = 0;
+    if (at) {
+        const std::string& vip = a[1];
+        for (const auto& f : facts(s, host_capture(at->name, at->ifaces.front().name)))
             if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip)
                 ++replies, ++from[f.src_mac.to_string()];
+        const auto names = mac_names();
+        for (const auto& [mac, n] : from) {
+            const auto known = names.find(mac);
+            r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, at->name, mac,
+                                 known == names.end() ? "unknown" : known->second);
+        }
+        if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, at->name);
+    }
+    if (it.check.kind == "bypass") {  // DR, TUN: none of the replies passed the director
         int via_director = 0;
         for (const auto& p : lab_.director)
             for (const auto& f : facts(s, director_received(p.name)))
-                if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) &&
+                if (f.ipv4 && f.src.to_string() == a[1] && (f.proto == 6 || f.proto == 17) &&
                     director_macs.count(f.dst_mac.to_string()))
                     ++via_director;
         r.ok = replies > 0 && via_director == 0;
-        const auto names = mac_names();
-        for (const auto& [mac, n] : from) {
-            const auto known = names.find(mac);
-            r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, h->name, mac,
-                                 known == names.end() ? "unknown" : known->second);
-        }
-        if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, h->name);
         r.out += fmt::format("the director received {} of them\n", via_director);
         return;
     }
-    if (it.check.kind == "through") {  // NAT: every reply from the VIP reached HOST from the director
-        const Host* h = lab_.host(a[0]);
-        const std::string vip = a[1];
-        int replies = 0, from_director = 0;
-        std::map<std::string, int> from;
-        for (const auto& f : facts(s, host_capture(h->name, h->ifaces.front().name)))
-            if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip) {
-                ++replies, ++from[f.src_mac.to_string()];
-                if (director_macs.count(f.src_mac.to_string())) ++from_director;
-            }
+    if (it.check.kind == "through") {  // NAT: every reply reached HOST from the director
+        int from_director = 0;
+        for (const auto& [mac, n] : from) from_director += director_macs.count(mac) ? n : 0;
         r.ok = replies > 0 && from_director == replies;
-        const auto names = mac_names();
-        for (const auto& [mac, n] : from) {
-            const auto known = names.find(mac);
-            r.out += fmt::format("{} packets from {} reached {}, sent by {} ({})\n", n, vip, h->name, mac,
-                                 known == names.end() ? "unknown" : known->second);
-        }
-        if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, h->name);
         return;
     }
     if (it.check.kind == "tunnel") {

@@ -246,6 +246,8 @@ bool LabRun::start_director() {
         std::ofstream f(conf);
         f << "# tapvs lab " << lab_.name << ": the director's ports and MACs; the steps configure the rest\n";
         for (const auto& p : lab_.director) f << "ip link set dev " << p.name << " address " << p.mac << "\n";
+        if (o_.fresh.count("director"))  // a fresh machine of the guide's OS (CentOS sets these)
+            f << "sysctl -q -w net.ipv4.conf.all.rp_filter=1 net.ipv4.conf.default.rp_filter=1\n";
     }
     std::vector<std::string> argv{self_, "run", "--config", conf, "--socket", topo_->socket(), "--record",
                                   out_dir_ + "/step-1"};
@@ -560,20 +562,9 @@ int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err) {
 }
 
 int run_lab(const Lab& lab, const RunOptions& o, std::ostream& out, std::ostream& err) {
-    struct sigaction sa {};
-    sa.sa_handler = [](int) { g_interrupted = 1; };
-    sigemptyset(&sa.sa_mask);
-    struct sigaction old_int {}, old_term {};
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
-    int rc;
-    {
-        LabRun r(lab, o, out, err);
-        rc = r.go();
-    }
-    sigaction(SIGINT, &old_int, nullptr);
-    sigaction(SIGTERM, &old_term, nullptr);
-    return rc;
+    const SignalsCall stop([](int) { g_interrupted = 1; });
+    LabRun r(lab, o, out, err);
+    return r.go();
 }
 
 }  // namespace tapvs::lab

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <csignal>
 #include <optional>
 #include <string>
 #include <sys/types.h>
@@ -53,6 +54,19 @@ private:
     int stdin_fd_ = -1;
     int status_ = -1;
     std::string log_;
+};
+
+// While it lives, SIGINT and SIGTERM call `handler` (which sets a flag the caller polls) instead of
+// ending the process; the handlers before it come back when it goes.
+class SignalsCall {
+public:
+    explicit SignalsCall(void (*handler)(int));
+    ~SignalsCall();
+    SignalsCall(const SignalsCall&) = delete;
+    SignalsCall& operator=(const SignalsCall&) = delete;
+
+private:
+    struct sigaction old_int_ {}, old_term_ {};
 };
 
 // The path of this executable (/proc/self/exe), for running `tapvs lab tool ...` in a namespace.

@@ -19,7 +19,8 @@ struct RunOptions {
     int color = -1;          // -1: when stdout is a terminal (and NO_COLOR is unset)
     // What the grader (grade/grader.hpp) changes:
     std::string id;               // the topology's run id; empty: a new one
-    std::set<std::string> fresh;  // hosts that start as fresh machines (topology.hpp BuildOptions)
+    std::set<std::string> fresh;  // hosts that start as fresh machines (topology.hpp BuildOptions;
+                                  // "director": its rp_filter 1, as the other's)
     bool keep_going = false;      // a failed command, check or step does not stop the run
     bool quick = false;           // an http check gives up at its first failed request
 };
