@@ -153,7 +153,7 @@ std::string format_text(const GradeRun& run, const TextStyle& style) {
     return o + format_summary(run, style);
 }
 
-std::string format_json(const GradeRun& run) { return to_json(run).dump(2) + "\n"; }
+std::string format_json(const GradeRun& run) { return to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
 
 std::string format_junit(const GradeRun& run, const std::string& timestamp, const std::string& hostname) {
     std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
@@ -220,7 +220,7 @@ std::string format_gradescope(const GradeRun& run, const SubmissionResult& s) {
                          {"output", text},
                          {"visibility", "visible"}});
     }
-    return j.dump(2) + "\n";
+    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string format_csv(const GradeRun& run) {

@@ -353,7 +353,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         json j = to_json(r);
         j["lab"] = lab.name;
         j["lines_step"] = layout_of(lab).lines;
-        return j.dump(2) + "\n";
+        return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
     };
 
     auto finish = [&](Job& j, const std::string& stopped) {

@@ -26,6 +26,13 @@ std::string trim(std::string_view s) {
     return std::string(s.substr(b, s.find_last_not_of(" \t\r") - b + 1));
 }
 
+// At most `n` bytes of `s`, cut at a character's first byte so that it stays UTF-8, "..." if cut.
+std::string shortened(std::string_view s, std::size_t n) {
+    if (s.size() <= n) return std::string(s);
+    while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xc0) == 0x80) --n;
+    return std::string(s.substr(0, n)) + "...";
+}
+
 std::string lower(std::string s) {
     std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
     return s;
@@ -91,7 +98,7 @@ public:
                 continue;
             }
             if (raw.size() > limits_.max_line) {
-                add(section, file, n, std::string(raw.substr(0, 80)) + "...",
+                add(section, file, n, shortened(raw, 80),
                     fmt::format("the line is {} bytes long; a line holds at most {} bytes", raw.size(), limits_.max_line));
                 continue;
             }
@@ -145,7 +152,7 @@ public:
                 sub_.notes.push_back(fmt::format(
                     "[{}]: every line is a comment, so nothing ran on {}. Line {} is `{}': the guide writes its root "
                     "prompt as `#', but in a submission `#' starts a comment. Write the commands without it.",
-                    h, h, cmd->first, cmd->second.size() > 60 ? cmd->second.substr(0, 60) + "..." : cmd->second));
+                    h, h, cmd->first, shortened(cmd->second, 60)));
         }
     }
 

@@ -325,7 +325,7 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
             r.causes.push_back(fmt::format(
                 "{} answers ARP for {}: it holds that address too, and its arp_ignore is {} (all) / {} ({}), arp_announce "
                 "{} / {}. A DR or TUN real server must not answer for the VIP: the guide sets arp_ignore=1 and "
-                "arp_announce=2 (net.ipv4.conf.all and .{}) before putting the VIP on lo.",
+                "arp_announce=2 (net.ipv4.conf.all and .{}) before putting the VIP on lo (DR) or tunl0 (TUN).",
                 host, it.check.args[1], read_sys(host, "net.ipv4.conf.all.arp_ignore"),
                 read_sys(host, "net.ipv4.conf." + dev + ".arp_ignore"), dev,
                 read_sys(host, "net.ipv4.conf.all.arp_announce"), read_sys(host, "net.ipv4.conf." + dev + ".arp_announce"),

@@ -501,7 +501,7 @@ void LabRun::write_step_json(const StepRecord& s) {
         if (!r.served.empty()) x["served"] = r.served;
         items.push_back(x);
     }
-    std::ofstream(s.dir + "/step.json") << j.dump(2) << "\n";
+    std::ofstream(s.dir + "/step.json") << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void LabRun::write_lab_json() {
@@ -530,7 +530,7 @@ void LabRun::write_lab_json() {
     }
     std::error_code ec;
     fs::create_directories(out_dir_, ec);
-    std::ofstream(out_dir_ + "/lab.json") << j.dump(2) << "\n";
+    std::ofstream(out_dir_ + "/lab.json") << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 void LabRun::print_keep_help() {

@@ -93,6 +93,11 @@ TEST_CASE("the limits: a long line, the 2,000 lines, 1 MiB, text only, a known s
     CHECK(s.lines[2].rejected == "2 lines from here on are not read: a submission holds at most 3 lines");
     CHECK(s.lines[2].line == 4);
 
+    // cut where a character begins: 79 bytes of x, then a 2-byte character across the 80th
+    s = parse_submission("[rs1]\n" + std::string(79, 'x') + "\xc3\xa9" + std::string(5000, 'y') + "\n", "u.txt", nat());
+    REQUIRE(s.lines.size() == 1);
+    CHECK(s.lines[0].text == std::string(79, 'x') + "...");
+
     CHECK(parse_submission(std::string((1 << 20) + 1, '#'), "e.txt", nat()).refused.starts_with("e.txt is too big"));
     CHECK(parse_submission("[rs1]\nip\0link\n", "f.txt", nat()).refused.empty());  // the literal stops at \0
     CHECK(parse_submission(std::string("[rs1]\nip\0 link\n", 15), "f.txt", nat()).refused ==
