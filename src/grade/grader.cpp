@@ -225,7 +225,6 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
         r.score += tr.points;
         r.tests.push_back(std::move(tr));
     }
-    r.timed_out = !stopped.empty();
     return r;
 }
 
@@ -359,6 +358,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     auto finish = [&](Job& j, const std::string& stopped) {
         const Submission& sub = subs[j.index];
         SubmissionResult r = collect(lab, sub, j.dir, stopped);
+        r.timed_out = j.term_sent && !g_stop;
         for (const auto& what : lab::remove_run(j.id))
             if (stopped.empty()) err << fmt::format("tapvs grade: {}: removed what its run left: {}\n", sub.name, what);
         r.left_behind = lab::run_leftovers(j.id);
@@ -460,10 +460,15 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         }
     }
     stop_signals.reset();
-    if (g_stop) {
+    if (g_stop)  // the submissions never started
         for (std::size_t i = 0; i < subs.size(); ++i)
-            if (run.submissions[i].name.empty()) run.submissions[i] = collect(lab, subs[i], base + "/" + subs[i].name, "the grader was interrupted");
-    }
+            if (run.submissions[i].name.empty()) {
+                SubmissionResult r = refused_result(lab, subs[i]);
+                r.refused.clear();
+                r.error = "the grader was interrupted before it";
+                for (auto& t : r.tests) t.hints = {"not graded: " + r.error};
+                run.submissions[i] = std::move(r);
+            }
     if (temporary) fs::remove_all(base, ec);
 
     // The outputs.

@@ -51,7 +51,8 @@ lab::Lab grading_lab(const lab::Lab& lab, const Submission& sub, const std::vect
 std::vector<Verdict> judge(const Submission& sub);
 
 // What the recording of a graded submission (DIR: step-N/step.json) says: its score, tests, hints
-// and lines. `stopped` says why a step may be missing ("" when the run ended by itself).
+// and lines. `stopped` says why a step may be missing ("" when the run ended by itself); the caller
+// knows whether that was the time limit (timed_out).
 SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::string& dir, const std::string& stopped);
 
 // The result of a submission refused whole: every test failed with the reason, score 0.
