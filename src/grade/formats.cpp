@@ -16,6 +16,14 @@ namespace {
 
 std::string wrap(bool on, const char* code, const std::string& s) { return on ? fmt::format("\033[{}m{}\033[0m", code, s) : s; }
 
+// Text for a terminal: a control character (but newline and tab) shown as `?', so that nothing a
+// submission holds can move the cursor or fake a line.
+std::string visible(std::string s) {
+    for (char& c : s)
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') || c == 0x7f) c = '?';
+    return s;
+}
+
 std::string indent(const std::string& text, const std::string& first, const std::string& rest) {
     std::string o;
     std::istringstream in(text);
@@ -99,9 +107,9 @@ std::string format_summary(const GradeRun& run, const TextStyle& style) {
     std::string o = fmt::format("{:<{}}  {:>7}  {}\n", "submission", w, "score", "tests failed");
     for (const auto& s : run.submissions) {
         const std::string score = fmt::format("{:>7}", fmt::format("{}/{}", s.score, s.max_score));
-        std::string why = !s.error.empty()     ? "not graded: " + s.error
-                          : !s.refused.empty() ? "refused: " + s.refused
-                                               : failed_numbers(s);
+        std::string why = visible(!s.error.empty()     ? "not graded: " + s.error
+                                  : !s.refused.empty() ? "refused: " + s.refused
+                                                       : failed_numbers(s));
         if (s.timed_out) why = "time limit; " + why;
         o += fmt::format("{:<{}}  {}  {}\n", s.name, w,
                          wrap(style.color, s.score == s.max_score ? "32" : s.score == 0 ? "31" : "33", score),
@@ -125,10 +133,10 @@ std::string format_text(const GradeRun& run, const TextStyle& style) {
                                 run.submissions.size(), run.submissions.size() == 1 ? "" : "s", run.max_score);
     for (const auto& s : run.submissions) {
         o += wrap(c, "1", fmt::format("== {}: {}/{}", s.name, s.score, s.max_score)) +
-             fmt::format("  ({}, {:.1f} s{})\n", s.path, s.seconds, s.timed_out ? ", stopped at the time limit" : "");
-        if (!s.error.empty()) o += wrap(c, "31", "   not graded: " + s.error) + "\n";
-        if (!s.refused.empty()) o += wrap(c, "31", "   refused: " + s.refused) + "\n";
-        for (const auto& n : s.notes) o += wrap(c, "33", indent(n, "   note: ", "         "));
+             fmt::format("  ({}, {:.1f} s{})\n", visible(s.path), s.seconds, s.timed_out ? ", stopped at the time limit" : "");
+        if (!s.error.empty()) o += wrap(c, "31", "   not graded: " + visible(s.error)) + "\n";
+        if (!s.refused.empty()) o += wrap(c, "31", "   refused: " + visible(s.refused)) + "\n";
+        for (const auto& n : s.notes) o += wrap(c, "33", indent(visible(n), "   note: ", "         "));
         for (const auto& t : s.tests) {
             if (t.passed) {
                 o += wrap(c, "32", fmt::format("   ok   {}/{}  {}", t.points, t.max_points, t.name)) + "\n";
@@ -137,14 +145,14 @@ std::string format_text(const GradeRun& run, const TextStyle& style) {
             o += wrap(c, "31", fmt::format("   lost {}/{}  {}", t.max_points - t.points, t.max_points, t.name)) + "\n";
             for (const auto& h : t.hints)  // the notes stand above, once
                 if (std::find(s.notes.begin(), s.notes.end(), h) == s.notes.end())
-                    o += wrap(c, "33", indent(h, "        hint: ", "              "));
+                    o += wrap(c, "33", indent(visible(h), "        hint: ", "              "));
         }
         if (!s.lines.empty()) {
             o += fmt::format("   lines: {}\n", line_counts(s));
             for (const auto& l : s.lines) {
                 if (l.outcome == "done") continue;
-                o += fmt::format("     {} [{}] {}: {}\n", where(l, s), l.host, wrap(c, l.outcome == "skipped" ? "2" : "31", l.outcome), l.text);
-                if (!l.message.empty()) o += wrap(c, "2", indent(l.message, "         ", "         "));
+                o += fmt::format("     {} [{}] {}: {}\n", where(l, s), l.host, wrap(c, l.outcome == "skipped" ? "2" : "31", l.outcome), visible(l.text));
+                if (!l.message.empty()) o += wrap(c, "2", indent(visible(l.message), "         ", "         "));
             }
         }
         if (!s.report.empty()) o += "   report: " + s.report + "\n";

@@ -1,6 +1,7 @@
 #include "tapvs/grade/grader.hpp"
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -329,6 +330,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
 
     std::optional<lab::SignalsCall> stop_signals;
     stop_signals.emplace([](int) { g_stop = 1; });
+    std::signal(SIGCHLD, SIG_DFL);  // an inherited SIG_IGN would leave waitpid() nothing to wait for
 
     GradeRun run;
     run.lab = lab.name;
@@ -338,8 +340,10 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::map<std::string, int> names;
     for (const auto& p : o.submissions) {
         Submission s = read_submission(p, lab);
-        std::string n = safe_name(s.name);
-        if (const int k = names[n]++; k > 0) n += fmt::format("-{}", k + 1);
+        const std::string base_name = safe_name(s.name);
+        std::string n = base_name;
+        for (int k = 2; names.count(n); ++k) n = fmt::format("{}-{}", base_name, k);  // "x", "x-2", "x-2-2", ...
+        names[n] = 1;
         s.name = n;
         subs.push_back(std::move(s));
     }
@@ -359,9 +363,10 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         const Submission& sub = subs[j.index];
         SubmissionResult r = collect(lab, sub, j.dir, stopped);
         r.timed_out = j.term_sent && !g_stop;
-        for (const auto& what : lab::remove_run(j.id))
+        const lab::Removal removal = lab::remove_run(j.id);
+        for (const auto& what : removal.removed)
             if (stopped.empty()) err << fmt::format("tapvs grade: {}: removed what its run left: {}\n", sub.name, what);
-        r.left_behind = lab::run_leftovers(j.id);
+        r.left_behind = removal.left;
         if (!r.left_behind.empty()) {
             r.error = fmt::format("the grader could not remove everything it made: {}", fmt::join(r.left_behind, "; "));
             grader_failed = true;
@@ -423,9 +428,16 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             const pid_t pid = ::fork();
             if (pid == 0) {  // the child: the submission's lab run, its output in grade-run.txt
                 std::ofstream log(j.dir + "/grade-run.txt");
-                const int rc = lab::run_lab(g, ro, log, log);
+                int rc = 2;
+                try {  // nothing may unwind into the parent's loop, which this process has a copy of
+                    rc = lab::run_lab(g, ro, log, log);
+                } catch (const std::exception& e) {
+                    log << "tapvs grade: " << e.what() << "\n";
+                } catch (...) {
+                    log << "tapvs grade: an unknown exception\n";
+                }
                 log.flush();
-                ::_exit(rc == 0 ? 0 : 1);
+                ::_exit(rc == 0 ? 0 : rc == 2 ? 2 : 1);
             }
             if (pid < 0) {
                 err << "tapvs grade: fork failed\n";
@@ -442,7 +454,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             int st = 0;
             const pid_t w = ::waitpid(it->pid, &st, WNOHANG);
             const auto now = Clock::now();
-            if (w == it->pid) {
+            if (w == it->pid || (w < 0 && errno != EINTR)) {  // ended (or gone: ECHILD)
                 finish(*it, it->term_sent ? (g_stop ? "the grader was interrupted"
                                                     : fmt::format("the time limit of {} s ran out", o.timeout))
                                           : "");

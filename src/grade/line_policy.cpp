@@ -1,11 +1,14 @@
 #include "tapvs/grade/line_policy.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 
 #include <fmt/format.h>
 
 #include "tapvs/ctl/config.hpp"
+#include "tapvs/lab/lab_file.hpp"
+#include "tapvs/lab/topology.hpp"
 
 namespace tapvs::grade {
 
@@ -19,16 +22,6 @@ Verdict skipped(std::string why) { return Verdict{Verdict::Kind::skipped, std::m
 constexpr std::string_view kHostPrograms = "ip, ifconfig, route, sysctl, echo VALUE > /proc/sys/net/... and cat /proc/sys/net/...";
 constexpr std::string_view kDirectorPrograms =
     "ipvsadm, ip, ifconfig, route, sysctl, echo VALUE > /proc/sys/net/..., cat /proc/sys/net/... and iptables -t mangle";
-
-// After normalising (`..`, `.`, repeated slashes, and symbolic links as far as they exist here).
-bool under_proc_sys_net(const std::string& path) {
-    if (path.empty() || path[0] != '/') return false;
-    fs::path p = fs::path(path).lexically_normal();
-    std::error_code ec;
-    if (auto c = fs::weakly_canonical(p, ec); !ec) p = c;
-    const std::string s = p.string();
-    return s.starts_with("/proc/sys/net/") && s.size() > 14;
-}
 
 // Shell syntax that survives quote removal (the tokenizer refuses the unquoted forms).
 std::string shell_char(const std::string& w) {
@@ -130,13 +123,11 @@ Verdict judge_line(const std::string& text, bool director) {
             return rejected("`>' writes a file: the only redirection a submission may hold is echo VALUE > /proc/sys/net/...");
         const auto r = std::find_if(w.begin(), w.end(), [](const ctl::Word& x) { return x.redirect; });
         const std::string target = r + 1 != w.end() ? (r + 1)->text : "";
-        if (redirects > 1 || !under_proc_sys_net(target))
+        if (redirects > 1 || !lab::under_proc_sys_net(target))
             return rejected(fmt::format("echo writes to `{}': a submission writes only under /proc/sys/net", target));
     }
     if (is_skipped_program(program)) return skip_or_reject(program, w);
-    const bool known = director ? ctl::is_known_program(program)
-                                : program == "ip" || program == "ifconfig" || program == "route" || program == "sysctl" ||
-                                      program == "echo" || program == "cat";
+    const bool known = director ? ctl::is_known_program(program) : lab::is_host_program(program);
     if (!known) {
         if (!director && (program == "ipvsadm" || program == "tapvsadm"))
             return rejected("ipvsadm belongs on the director; this host is not one");
@@ -146,19 +137,27 @@ Verdict judge_line(const std::string& text, bool director) {
     if (program == "echo" && redirects == 0) return rejected("echo prints text: only echo VALUE > /proc/sys/net/... is a setting");
     if (program == "cat")
         for (std::size_t i = 1; i < w.size(); ++i)
-            if (!w[i].text.starts_with("-") && !under_proc_sys_net(w[i].text))
+            if (!w[i].text.starts_with("-") && !lab::under_proc_sys_net(w[i].text))
                 return rejected(fmt::format("cat reads `{}': a submission reads only under /proc/sys/net", w[i].text));
-    if (program == "sysctl")
+    if (program == "sysctl") {
+        bool options = true;  // until `--'
         for (std::size_t i = 1; i < w.size(); ++i) {
             const std::string& a = w[i].text;
-            if (a == "-p" || a.starts_with("--load") || a == "-f" || a == "--system" ||
-                (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of("pf") != std::string::npos))
+            if (options && a == "--") {
+                options = false;
+                continue;
+            }
+            if (options && (a == "-p" || a.starts_with("--load") || a == "-f" || a == "--system" ||
+                            (a.size() > 1 && a[0] == '-' && a[1] != '-' && a.find_first_of("pf") != std::string::npos)))
                 return rejected("sysctl -p loads a file: write each setting as sysctl -w KEY=VALUE");
-            if (a.starts_with("-")) continue;
+            if (options && a.starts_with("-")) continue;
+            if (!a.empty() && !std::isalpha(static_cast<unsigned char>(a[0])))
+                return rejected(fmt::format("sysctl `{}': a key starts with a letter (net.ipv4....)", a));
             const std::string key = a.substr(0, a.find('='));
-            if (!under_proc_sys_net(ctl::sysctl_proc_path(key)))
+            if (!lab::under_proc_sys_net(ctl::sysctl_proc_path(key)))
                 return rejected(fmt::format("sysctl {}: a submission sets only keys under net. (/proc/sys/net)", key));
         }
+    }
     auto parsed = ctl::parse_command_multi(std::span<const ctl::Word>(w));
     if (!parsed) {
         const ctl::Reply& e = parsed.error();

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -38,15 +39,27 @@ std::string lower(std::string s) {
     return s;
 }
 
-// Where the text stops being text: a NUL byte or a byte sequence that is not UTF-8. npos if none.
+// Where the text stops being text: a control character other than tab, newline and carriage return
+// (a NUL, an escape that would rewrite a teacher's terminal), or bytes that are not UTF-8 (overlong
+// forms and surrogates too). npos if none.
 std::size_t not_text_at(std::string_view t) {
     for (std::size_t i = 0; i < t.size();) {
         const auto c = static_cast<unsigned char>(t[i]);
-        if (c == 0) return i;
-        const int n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+        if (c < 0x80) {
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return i;
+            ++i;
+            continue;
+        }
+        const int n = (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
         if (n == 0 || i + n > t.size()) return i;
-        for (int k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(t[i + k]) >> 6) != 0x2) return i;
+        std::uint32_t cp = c & (0x7f >> n);
+        for (int k = 1; k < n; ++k) {
+            const auto b = static_cast<unsigned char>(t[i + k]);
+            if ((b >> 6) != 0x2) return i;
+            cp = cp << 6 | (b & 0x3f);
+        }
+        const std::uint32_t least = n == 2 ? 0x80 : n == 3 ? 0x800 : 0x10000;
+        if (cp < least || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (cp >= 0x80 && cp < 0xa0)) return i;
         i += static_cast<std::size_t>(n);
     }
     return std::string_view::npos;
@@ -213,8 +226,11 @@ std::string read_limited(const std::string& path, std::size_t max, std::string& 
 
 bool text_ok(Submission& sub, std::string_view t, const std::string& file) {
     if (const auto at = not_text_at(t); at != std::string_view::npos) {
+        const auto b = static_cast<unsigned char>(t[at]);
         sub.refused = fmt::format("{} is not text: {} at byte {} (a submission is plain UTF-8 text)", file,
-                                  t[at] == 0 ? std::string("a NUL byte") : fmt::format("the byte 0x{:02x}", static_cast<unsigned char>(t[at])),
+                                  b == 0      ? std::string("a NUL byte")
+                                  : b < 0x20 || b == 0x7f ? fmt::format("the control character 0x{:02x}", b)
+                                                          : fmt::format("the byte 0x{:02x}", b),
                                   at);
         return false;
     }
@@ -260,7 +276,12 @@ Submission read_submission(const std::string& path, const lab::Lab& lab, const L
     sub.name = fs::path(path).filename().empty() ? fs::path(path).parent_path().filename().string()
                                                  : fs::path(path).filename().string();
     std::vector<fs::path> files;
-    for (const auto& e : fs::directory_iterator(path, ec)) files.push_back(e.path());
+    for (auto it = fs::directory_iterator(path, ec); !ec && it != fs::directory_iterator(); it.increment(ec))
+        files.push_back(it->path());
+    if (ec) {
+        sub.refused = fmt::format("cannot read the directory {}: {}", path, ec.message());
+        return sub;
+    }
     std::sort(files.begin(), files.end());
     Reader r(sub, lab, limits);
     std::size_t total = 0;
@@ -268,11 +289,12 @@ Submission read_submission(const std::string& path, const lab::Lab& lab, const L
         const std::string name = f.filename().string();
         if (name.starts_with(".")) continue;
         const std::string host = lower(stem(name));
-        if (fs::is_symlink(f, ec)) {
+        std::error_code fec;  // a file gone meanwhile is simply not read
+        if (fs::is_symlink(f, fec)) {
             sub.notes.push_back(fmt::format("{} is a symbolic link: not read", f.string()));
             continue;
         }
-        if (!fs::is_regular_file(f, ec)) {
+        if (!fs::is_regular_file(f, fec)) {
             sub.notes.push_back(fmt::format("{} is not a regular file: not read", f.string()));
             continue;
         }
@@ -294,10 +316,6 @@ Submission read_submission(const std::string& path, const lab::Lab& lab, const L
         }
         if (!text_ok(sub, t, f.string())) return sub;
         r.text(t, f.string(), host);
-    }
-    if (ec) {
-        sub.refused = fmt::format("cannot read the directory {}: {}", path, ec.message());
-        return sub;
     }
     r.finish();
     return sub;

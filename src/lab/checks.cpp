@@ -194,9 +194,10 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         r.ok = director == 1 && others == 0;
         return;
     }
-    if (kind == "service") {  // the director's table, as ipvsadm -L -n lists it now
+    if (kind == "service") {  // the director's table, as ipvsadm -L -n lists it now; what differs is what to fix
         r.out = director_call({"ipvsadm", "-L", "-n"}).out;
-        r.ok = service_differences(it.check.service, parse_listing(r.out), lab_addresses()).empty();
+        r.causes = service_differences(it.check.service, parse_listing(r.out), lab_addresses());
+        r.ok = r.causes.empty();
         return;
     }
     if (kind == "again") {
@@ -354,10 +355,7 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
         return;
     }
 
-    if (it.kind == Item::Kind::check && it.check.kind == "service") {  // the table: what differs is what to fix
-        r.causes = service_differences(it.check.service, parse_listing(r.out), lab_addresses());
-        return;
-    }
+    if (it.kind == Item::Kind::check && it.check.kind == "service") return;  // check() said what differs
     diagnose_traffic(it, r, s);
 }
 

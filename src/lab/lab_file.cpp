@@ -26,6 +26,10 @@ const DirectorPort* Lab::director_port(const std::string& n) const {
     return nullptr;
 }
 
+bool is_host_program(std::string_view p) {
+    return p == "ip" || p == "ifconfig" || p == "route" || p == "sysctl" || p == "echo" || p == "cat";
+}
+
 int Grade::max_points() const {
     int n = 0;
     for (const auto& t : tests) n += t.points;
@@ -80,10 +84,6 @@ bool is_count(const std::string& s) {
            std::stoi(s) > 0;
 }
 
-// The programs a host line may run in its namespace: the guide's host commands, nothing else.
-bool host_program(const std::string& p) {
-    return p == "ip" || p == "ifconfig" || p == "route" || p == "sysctl" || p == "echo" || p == "cat";
-}
 
 class Parser {
 public:
@@ -290,7 +290,7 @@ private:
             return fail(fmt::format("{}: the director runs the guide's commands (ipvsadm, ip, ifconfig, route, sysctl, "
                                    "echo > /proc/sys, cat, iptables), not `{}'",
                                    host, program));
-        if (host != "director" && !host_program(program))
+        if (host != "director" && !is_host_program(program))
             return fail(fmt::format("{}: a host runs ip, ifconfig, route, sysctl, echo > /proc/sys or cat, not `{}'", host,
                                    program));
         auto parsed = ctl::parse_command_multi(words.value());

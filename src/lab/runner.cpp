@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <csignal>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -147,12 +149,12 @@ bool LabRun::setup() {
     for (const auto& s : lab_.steps)
         for (const auto& it : s.items)
             if (it.kind == Item::Kind::command && it.not_run == Item::NotRun::no && it.host != "director")
-                if (const std::string p = fs::path(it.words[0].text).filename().string(); p != "echo" && p != "cat")
+                if (const std::string p = fs::path(it.words[0].text).filename().string(); p != "echo" && p != "cat" && p != "sysctl")
                     programs.insert(p);
     for (const auto& p : programs)
         if (!have_program(p)) {
             err_ << fmt::format("tapvs lab run: the lab runs `{}' on its hosts and it is not installed: apt-get install {}\n",
-                                p, p == "ip" ? "iproute2" : p == "sysctl" ? "procps" : "net-tools");
+                                p, p == "ip" ? "iproute2" : "net-tools");
             return false;
         }
     std::error_code ec;
@@ -287,24 +289,39 @@ void LabRun::command(const Item& it, ItemRecord& r) {
         return;
     }
     const std::string ns = topo_->ns_of(it.host);
-    // echo VALUE > /proc/sys/... and cat /proc/sys/...: the parser's key, as a path, written or read
-    // from inside the namespace (no shell, no program)
-    const auto parsed = ctl::parse_command_multi(std::span<const ctl::Word>(w));
+    // echo VALUE > /proc/sys/..., cat /proc/sys/... and sysctl: the parser's keys, as paths under
+    // /proc/sys/net, written or read from inside the namespace, and said as the tool would (no shell,
+    // no program: sysctl itself would reach keys outside the network namespace)
     const std::string program = fs::path(w[0].text).filename().string();
-    if (parsed && (program == "echo" || program == "cat")) {
+    if (program == "echo" || program == "cat" || program == "sysctl") {
+        const auto parsed = ctl::parse_command_multi(std::span<const ctl::Word>(w));
+        if (!parsed) {
+            r.status = parsed.error().status ? parsed.error().status : 1, r.out = parsed.error().out, r.err = parsed.error().err;
+            return;
+        }
+        const std::string no_such = std::strerror(ENOENT);
         for (const auto& c : parsed.value()) {
             if (const auto* set = std::get_if<ctl::cmd::SysctlSet>(&c)) {
                 const std::string path = ctl::sysctl_proc_path(set->key);
                 r.ran.insert(r.ran.end(), {"(write in " + ns + ")", path, set->value});
-                if (const std::string e = netns_write(ns, path, set->value); !e.empty()) r.err += "echo: " + e + "\n", r.status = 1;
+                const std::string e = netns_write(ns, path, set->value);
+                if (e.empty()) {
+                    if (program == "sysctl" && !set->quiet) r.out += set->key + " = " + set->value + "\n";
+                } else if (program == "sysctl") {
+                    r.err += e.ends_with(no_such) ? "sysctl: cannot stat " + e + "\n"
+                                                  : fmt::format("sysctl: setting key \"{}\": {}\n", set->key, e.substr(e.rfind(": ") + 2));
+                    r.status = 255;
+                } else {
+                    r.err += "bash: " + e + "\n", r.status = 1;
+                }
             } else if (const auto* get = std::get_if<ctl::cmd::SysctlGet>(&c)) {
                 const std::string path = ctl::sysctl_proc_path(get->key);
                 r.ran.insert(r.ran.end(), {"(read in " + ns + ")", path});
                 auto v = netns_read(ns, path);
                 if (v)
-                    r.out += v.value();
+                    r.out += get->value_only ? v.value() : get->key + " = " + v.value();
                 else
-                    r.err += "cat: " + v.error() + "\n", r.status = 1;
+                    r.err += (program == "sysctl" ? "sysctl: cannot stat " : "cat: ") + v.error() + "\n", r.status = 1;
             }
         }
         return;

@@ -43,24 +43,29 @@ std::vector<std::string> run_namespaces(const std::string& id) {
     return v;
 }
 
-// The processes inside any of `nses` (their /proc/PID/ns/net is the namespace's inode) or whose
-// command line names `work`; the calling process is never one of them.
-std::vector<std::pair<pid_t, std::string>> run_processes(const std::vector<std::string>& nses, const std::string& work) {
+// The inodes of namespaces (what /proc/PID/ns/net of a process inside one links to).
+std::set<ino_t> inodes_of(const std::vector<std::string>& nses) {
     std::set<ino_t> inodes;
     for (const auto& ns : nses) {
         struct stat st {};
         if (::stat(("/run/netns/" + ns).c_str(), &st) == 0) inodes.insert(st.st_ino);
     }
+    return inodes;
+}
+
+// The processes inside a namespace of `inodes` (their /proc/PID/ns/net) or whose command line names
+// `work`; the calling process is never one of them.
+std::vector<std::pair<pid_t, std::string>> run_processes(const std::set<ino_t>& inodes, const std::string& work) {
     std::vector<std::pair<pid_t, std::string>> v;
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator("/proc", ec)) {
-        const std::string name = e.path().filename().string();
+    for (auto it = fs::directory_iterator("/proc", ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+        const std::string name = it->path().filename().string();
         if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) { return c >= '0' && c <= '9'; })) continue;
         const pid_t pid = static_cast<pid_t>(std::stol(name));
         if (pid == ::getpid()) continue;
         struct stat st {};
-        const bool inside = ::stat((e.path() / "ns/net").c_str(), &st) == 0 && inodes.count(st.st_ino);
-        std::ifstream in(e.path() / "cmdline", std::ios::binary);
+        const bool inside = ::stat((it->path() / "ns/net").c_str(), &st) == 0 && inodes.count(st.st_ino);
+        std::ifstream in(it->path() / "cmdline", std::ios::binary);
         std::string cmd((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         std::replace(cmd.begin(), cmd.end(), '\0', ' ');
         if (inside || (!work.empty() && cmd.find(work) != std::string::npos)) v.emplace_back(pid, cmd);
@@ -83,11 +88,21 @@ int in_child_of_netns(const std::string& ns, Fn fn) {
     return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
 }
 
-bool proc_sys_path(const std::string& path) {
-    return path.starts_with("/proc/sys/") && path.find("..") == std::string::npos;
-}
-
 }  // namespace
+
+bool under_proc_sys_net(const std::string& path) {
+    if (path.empty() || path[0] != '/') return false;
+    const auto inside = [](const fs::path& p) {
+        const std::string s = p.string();
+        return s.starts_with("/proc/sys/net/") && s.size() > 14;
+    };
+    // The words first, so that nothing outside is ever looked at; then the symbolic links.
+    const fs::path lexical = fs::path(path).lexically_normal();
+    if (!inside(lexical)) return false;
+    std::error_code ec;
+    const fs::path real = fs::weakly_canonical(lexical, ec);
+    return !ec && inside(real);
+}
 
 std::vector<std::string> in_netns(const std::string& ns, std::vector<std::string> argv) {
     argv.insert(argv.begin(), {"ip", "netns", "exec", ns});
@@ -95,7 +110,7 @@ std::vector<std::string> in_netns(const std::string& ns, std::vector<std::string
 }
 
 std::string netns_write(const std::string& ns, const std::string& path, const std::string& value) {
-    if (!proc_sys_path(path)) return path + ": only files under /proc/sys are written";
+    if (!under_proc_sys_net(path)) return path + ": only files under /proc/sys/net are written";
     const int rc = in_child_of_netns(ns, [&] {
         const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
         if (fd < 0) return errno;
@@ -109,7 +124,7 @@ std::string netns_write(const std::string& ns, const std::string& path, const st
 }
 
 Result<std::string, std::string> netns_read(const std::string& ns, const std::string& path) {
-    if (!proc_sys_path(path)) return Err(path + ": only files under /proc/sys are read");
+    if (!under_proc_sys_net(path)) return Err(path + ": only files under /proc/sys/net are read");
     int p[2];
     if (::pipe(p) < 0) return Err(std::string(std::strerror(errno)));
     const int rc = in_child_of_netns(ns, [&] {
@@ -284,9 +299,8 @@ void Topology::tear_down() {
 
 namespace {
 
-struct RunState {
+struct RunState {  // what a state file says (its pid lines are for people: remove_run finds processes itself)
     std::string lab, work;
-    std::vector<pid_t> pids;
     std::vector<std::string> nses;
 };
 
@@ -299,8 +313,6 @@ RunState read_state(const std::string& id) {
         l >> k >> v;
         if (k == "lab") r.lab = v;
         if (k == "work") r.work = v;
-        if (k == "pid" && !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
-            r.pids.push_back(static_cast<pid_t>(std::stol(v)));
         if (k == "netns") r.nses.push_back(v);
     }
     return r;
@@ -312,57 +324,41 @@ bool is_run_id(const std::string& id) {
 
 }  // namespace
 
-std::vector<std::string> remove_run(const std::string& id) {
-    std::vector<std::string> done;
-    if (!is_run_id(id)) return done;
+Removal remove_run(const std::string& id) {
+    Removal r;
+    if (!is_run_id(id)) return r;
     RunState st = read_state(id);
     const std::string work = fmt::format("{}/{}", kLabRunDir, id);
     for (const auto& ns : run_namespaces(id))
         if (std::find(st.nses.begin(), st.nses.end(), ns) == st.nses.end()) st.nses.push_back(ns);
-    // The processes: the state file's (only our own: a pid reused by something else is left alone),
-    // and whatever runs inside the run's namespaces. SIGTERM first (the director closes its
-    // recording), SIGKILL for what is still there half a second later.
-    std::set<pid_t> pids;
-    for (pid_t pid : st.pids) {
-        std::ifstream cmd(fmt::format("/proc/{}/cmdline", pid));
-        std::string c((std::istreambuf_iterator<char>(cmd)), std::istreambuf_iterator<char>());
-        if (c.find("tapvs") != std::string::npos) pids.insert(pid);
+    // Whatever runs inside the run's namespaces (the director, the servers, the captures, a
+    // command on its way), and anything started from its work directory: SIGTERM first (the
+    // director closes its recording), SIGKILL half a second later, and gone before the namespaces go.
+    const std::set<ino_t> inodes = inodes_of(st.nses);
+    std::set<pid_t> killed;
+    for (const auto& [pid, cmd] : run_processes(inodes, work)) ::kill(pid, SIGTERM), killed.insert(pid);
+    for (int i = 0; i < 50 && !run_processes(inodes, work).empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    for (int i = 0; i < 100; ++i) {
+        const auto left = run_processes(inodes, work);
+        if (left.empty()) break;
+        for (const auto& [pid, cmd] : left) ::kill(pid, SIGKILL), killed.insert(pid);
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    for (const auto& [pid, cmd] : run_processes(st.nses, work)) pids.insert(pid);
-    for (pid_t pid : pids) ::kill(pid, SIGTERM);
-    for (int i = 0; i < 50 && !pids.empty(); ++i) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        std::erase_if(pids, [](pid_t pid) { return ::kill(pid, 0) != 0; });
-    }
-    for (pid_t pid : pids) ::kill(pid, SIGKILL);
-    for (int i = 0; i < 3; ++i) {  // what started meanwhile (an `ip netns exec` on its way in)
-        const auto more = run_processes(st.nses, work);
-        if (more.empty()) break;
-        for (const auto& [pid, cmd] : more) ::kill(pid, SIGKILL);
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
+    if (!killed.empty()) r.removed.push_back(fmt::format("{} processes", killed.size()));
     for (auto it = st.nses.rbegin(); it != st.nses.rend(); ++it)
-        if (run({"ip", "netns", "del", *it}, kIpTimeout).status == 0) done.push_back("namespace " + *it);
+        if (run({"ip", "netns", "del", *it}, kIpTimeout).status == 0) r.removed.push_back("namespace " + *it);
     std::error_code ec;
-    if (fs::exists(work, ec)) fs::remove_all(work, ec), done.push_back("directory " + work);
-    if (fs::remove(fmt::format("{}/{}.state", kLabRunDir, id), ec)) done.push_back("its state file");
-    if (!pids.empty()) done.push_back(fmt::format("{} processes", pids.size()));
+    if (fs::exists(work, ec)) fs::remove_all(work, ec), r.removed.push_back("directory " + work);
+    if (fs::remove(fmt::format("{}/{}.state", kLabRunDir, id), ec)) r.removed.push_back("its state file");
     fs::remove(kLabRunDir, ec);  // only if empty: another run may be up
     fs::remove("/run/tapvs", ec);
-    return done;
-}
-
-std::vector<std::string> run_leftovers(const std::string& id) {
-    std::vector<std::string> left;
-    if (!is_run_id(id)) return left;
-    const auto nses = run_namespaces(id);
-    for (const auto& ns : nses) left.push_back("namespace " + ns);
-    const std::string work = fmt::format("{}/{}", kLabRunDir, id);
-    for (const auto& [pid, cmd] : run_processes(nses, work)) left.push_back(fmt::format("process {} ({})", pid, cmd));
-    std::error_code ec;
-    if (fs::exists(work, ec)) left.push_back("directory " + work);
-    if (fs::exists(fmt::format("{}/{}.state", kLabRunDir, id), ec)) left.push_back(fmt::format("{}/{}.state", kLabRunDir, id));
-    return left;
+    // What is still there: namespaces, processes holding one (even deleted: by the inodes taken
+    // before), the work directory, the state file.
+    for (const auto& ns : run_namespaces(id)) r.left.push_back("namespace " + ns);
+    for (const auto& [pid, cmd] : run_processes(inodes, work)) r.left.push_back(fmt::format("process {} ({})", pid, cmd));
+    if (fs::exists(work, ec)) r.left.push_back("directory " + work);
+    if (fs::exists(fmt::format("{}/{}.state", kLabRunDir, id), ec)) r.left.push_back(fmt::format("{}/{}.state", kLabRunDir, id));
+    return r;
 }
 
 int lab_down(const std::string& name, std::ostream& out, std::ostream& err) {
@@ -377,7 +373,8 @@ int lab_down(const std::string& name, std::ostream& out, std::ostream& err) {
         if (!name.empty() && st.lab != name) continue;
         const auto done = remove_run(id);
         out << fmt::format("tapvs lab down: removed run {} of lab {} ({})\n", id, st.lab,
-                           done.empty() ? std::string("nothing was left") : fmt::format("{}", fmt::join(done, ", ")));
+                           done.removed.empty() ? std::string("nothing was left") : fmt::format("{}", fmt::join(done.removed, ", ")));
+        for (const auto& what : done.left) err << "tapvs lab down: could not remove " << what << "\n";
         ++removed;
     }
     if (name.empty()) {  // namespaces of runs whose state file is gone too
@@ -389,13 +386,12 @@ int lab_down(const std::string& name, std::ostream& out, std::ostream& err) {
             if (ns.starts_with("tapvs-") && ns.size() >= 13 && is_run_id(ns.substr(6, 6))) orphans.insert(ns.substr(6, 6));
         }
         for (const auto& id : orphans)
-            for (const auto& what : remove_run(id))
+            for (const auto& what : remove_run(id).removed)
                 if (what.starts_with("namespace ")) out << "tapvs lab down: removed " << what << "\n", ++removed;
     }
     fs::remove(kLabRunDir, ec);  // only if empty
     fs::remove("/run/tapvs", ec);
     if (removed == 0) out << "tapvs lab down: nothing to remove\n";
-    (void)err;
     return 0;
 }
 

@@ -138,6 +138,7 @@ hostile "echo $MARK > /proc/self/root/proc/sys/kernel/domainname" "only under /p
 hostile "cat /etc/shadow" "reads only under /proc/sys/net"
 hostile "sysctl -w kernel.hostname=$MARK" "only keys under net."
 hostile "sysctl -p /etc/sysctl.conf" "loads a file"
+hostile "sysctl -e -w -- -kernel.domainname=$MARK" "a key starts with a letter"
 hostile "ipvsadm -R" "standard input"
 hostile "modprobe evil" "loads no kernel module"
 hostile "systemctl stop sshd" "only the lines for ipvsadm's service"

@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "tapvs/ctl/tokenize.hpp"
@@ -144,6 +145,10 @@ struct LabError {
     std::string message;
     std::string to_string() const;  // FILE:LINE: MESSAGE
 };
+
+// The programs a line for a host of the lab (not the director) may run in its namespace: the guide's
+// host commands ip, ifconfig, route, sysctl, echo > /proc/sys/net/..., cat /proc/sys/net/...
+bool is_host_program(std::string_view program);
 
 // Reads the text of a lab.conf (`file` and `dir` name it in errors and in the Lab).
 Result<Lab, LabError> parse_lab(const std::string& text, const std::string& name, const std::string& dir,

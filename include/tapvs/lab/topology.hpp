@@ -24,9 +24,13 @@ namespace tapvs::lab {
 
 inline constexpr const char* kLabRunDir = "/run/tapvs/lab";
 
+// Is `path`, normalised (`..`, `.`, repeated slashes, then its symbolic links), a file under
+// /proc/sys/net? The only files a lab's host lines, and a graded submission's, read or write.
+bool under_proc_sys_net(const std::string& path);
+
 // argv that runs `argv` inside namespace `ns`.
 std::vector<std::string> in_netns(const std::string& ns, std::vector<std::string> argv);
-// Writes `value` to `path` (under /proc/sys) as seen from inside `ns`; an error says why not.
+// Writes `value` to `path` (under /proc/sys/net) as seen from inside `ns`; an error says why not.
 std::string netns_write(const std::string& ns, const std::string& path, const std::string& value);
 // Reads `path` as seen from inside `ns` (nullopt-like empty + error).
 Result<std::string, std::string> netns_read(const std::string& ns, const std::string& path);
@@ -83,12 +87,14 @@ private:
 };
 
 // Removes what run `id` made, whether or not its owner is still there (a grader's child killed at
-// its time limit): every process inside its namespaces is killed, the namespaces deleted, its work
-// directory and state file removed. Returns what it removed, one line each.
-std::vector<std::string> remove_run(const std::string& id);
-// What of run `id` still exists: namespaces, processes in them or started from its work
-// directory, its work directory and state file. Empty when nothing is left.
-std::vector<std::string> run_leftovers(const std::string& id);
+// its time limit): every process inside its namespaces (found by /proc/PID/ns/net) or started from
+// its work directory is stopped, then the namespaces deleted, its work directory and state file
+// removed. Says what it removed, and what is still there afterwards (a namespace, a process holding
+// one of them even deleted, the directory, the state file): `left` empty means nothing remains.
+struct Removal {
+    std::vector<std::string> removed, left;
+};
+Removal remove_run(const std::string& id);
 
 // `tapvs lab down [NAME]`: every run in /run/tapvs/lab (of lab NAME only, if given) is stopped and
 // removed, and with no NAME any namespace named like a lab's (tapvs-ID-...) too. Prints what it did.

@@ -80,6 +80,8 @@ TEST_CASE("every form of shell, and whatever reaches beyond the host, is rejecte
         {"sysctl -p", false, Kind::rejected, "sysctl -p loads a file"},
         {"sysctl -p /etc/sysctl.conf", false, Kind::rejected, "loads a file"},
         {"sysctl --system", false, Kind::rejected, "loads a file"},
+        {"sysctl -e -w -- -kernel.hostname=x", false, Kind::rejected, "a key starts with a letter"},
+        {"sysctl -w -- /proc/sys/kernel/hostname=x", false, Kind::rejected, "a key starts with a letter"},
         {"ipvsadm -R", true, Kind::rejected, "standard input"},
         {"ipvsadm -C", false, Kind::rejected, "ipvsadm belongs on the director"},
         {"iptables -F", false, Kind::rejected, "is not a program a submission runs: on a host they are ip, ifconfig"},

@@ -104,7 +104,12 @@ TEST_CASE("the limits: a long line, the 2,000 lines, 1 MiB, text only, a known s
           "f.txt is not text: a NUL byte at byte 8 (a submission is plain UTF-8 text)");
     CHECK(parse_submission("[rs1]\nip \xff\n", "g.txt", nat()).refused ==
           "g.txt is not text: the byte 0xff at byte 9 (a submission is plain UTF-8 text)");
-    CHECK(parse_submission("[rs1]\n# caf\xc3\xa9\n", "h.txt", nat()).refused.empty());
+    CHECK(parse_submission("[rs1]\n# caf\xc3\xa9 \xf0\x9f\x98\x80\t\r\n", "h.txt", nat()).refused.empty());
+    CHECK(parse_submission("[rs1]\nip \x1b[2J\n", "k.txt", nat()).refused ==
+          "k.txt is not text: the control character 0x1b at byte 9 (a submission is plain UTF-8 text)");
+    CHECK(parse_submission("[rs1]\n\xc0\xaf\n", "l.txt", nat()).refused.starts_with("l.txt is not text: the byte 0xc0"));
+    CHECK(parse_submission("[rs1]\n\xed\xa0\x80\n", "m.txt", nat()).refused.starts_with("m.txt is not text: the byte 0xed"));
+    CHECK(parse_submission("[rs1]\n\xc2\x9b\n", "n.txt", nat()).refused.starts_with("n.txt is not text"));
     CHECK(parse_submission("[router]\nip link set lo up\n", "i.txt", nat()).refused ==
           "no section for a host the student configures: a submission has [director], [rs1], [rs2] sections");
     CHECK(parse_submission("", "j.txt", nat()).refused.starts_with("no section for a host"));
