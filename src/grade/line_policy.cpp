@@ -73,7 +73,7 @@ Verdict skip_or_reject(const std::string& program, const std::vector<ctl::Word>&
         return rejected("modprobe without a module");
     }
     if (names("ipvsadm"))
-        return skipped(fmt::format("{} for ipvsadm's service, which saves and restores the table across reboots: the "
+        return skipped(fmt::format("a {} line for ipvsadm's service, which saves and restores the table across reboots: the "
                                    "lab applies the submission's lines directly",
                                    program));
     return rejected(fmt::format("{}: only the lines for ipvsadm's service are accepted (and skipped); the lab starts "
