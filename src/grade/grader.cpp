@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tapvs/grade/formats.hpp"
+#include "tapvs/lab/json_file.hpp"
 #include "tapvs/lab/proc.hpp"
 #include "tapvs/lab/report.hpp"
 #include "tapvs/lab/runner.hpp"
@@ -38,19 +39,6 @@ volatile std::sig_atomic_t g_stop = 0;
 std::string trim_end(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
     return s;
-}
-
-std::string str(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<json> read_json(const fs::path& p) {
-    std::ifstream in(p);
-    if (!in) return std::nullopt;
-    json j = json::parse(in, nullptr, false);
-    if (j.is_discarded()) return std::nullopt;
-    return j;
 }
 
 // A file or directory name as a directory name of the recording: letters, digits, `.`, `-`, `_`.
@@ -137,15 +125,24 @@ lab::Lab grading_lab(const lab::Lab& lab, const Submission& sub, const std::vect
     return g;
 }
 
-SubmissionResult refused_result(const lab::Lab& lab, const Submission& sub) {
+namespace {
+
+// A submission no test ran for: each failed with `hint`.
+SubmissionResult unscored(const lab::Lab& lab, const Submission& sub, const std::string& hint) {
     SubmissionResult r;
     r.name = sub.name;
     r.path = sub.path;
     r.max_score = lab.grade.max_points();
-    r.refused = sub.refused;
     r.notes = sub.notes;
-    for (const auto& t : lab.grade.tests)
-        r.tests.push_back(TestResult{t.name, t.about, 0, t.points, false, "", {"the submission was refused: " + sub.refused}, 0, 0});
+    for (const auto& t : lab.grade.tests) r.tests.push_back(TestResult{t.name, t.about, 0, t.points, false, "", {hint}, 0, 0});
+    return r;
+}
+
+}  // namespace
+
+SubmissionResult refused_result(const lab::Lab& lab, const Submission& sub) {
+    SubmissionResult r = unscored(lab, sub, "the submission was refused: " + sub.refused);
+    r.refused = sub.refused;
     return r;
 }
 
@@ -156,7 +153,7 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
     r.path = sub.path;
     r.max_score = lab.grade.max_points();
     r.notes = sub.notes;
-    auto step = [&](int n) { return read_json(fs::path(dir) / fmt::format("step-{}", n) / "step.json"); };
+    auto step = [&](int n) { return lab::read_json_file(fs::path(dir) / fmt::format("step-{}", n) / "step.json"); };
     const std::string why_missing = !stopped.empty() ? stopped : "the grader stopped before it (see grade-run.txt)";
 
     // The lab's own hosts: a failure there is the lab's, not the student's.
@@ -167,8 +164,8 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
         else
             for (const auto& it : s->value("items", json::array()))
                 if (!it.value("ok", false))
-                    r.error = fmt::format("the lab's own line `{}: {}' failed: {}", str(it, "host"), str(it, "text"),
-                                          trim_end(str(it, "err")));
+                    r.error = fmt::format("the lab's own line `{}: {}' failed: {}", lab::json_text(it, "host"), lab::json_text(it, "text"),
+                                          trim_end(lab::json_text(it, "err")));
     }
     // The submission's lines.
     const auto ls = step(lay.lines);
@@ -180,11 +177,11 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
         LineResult x{l.host, l.file, l.line, l.text, "not run", why_missing, "", 0};
         if (i < items.size()) {
             const json& it = items[i];
-            x.outcome = str(it, "outcome");
+            x.outcome = lab::json_text(it, "outcome");
             x.status = it.value("status", 0);
-            x.output = trim_end(str(it, "out"));
-            x.message = x.outcome == "error" ? trim_end(str(it, "err")) : str(it, "reason");
-            if (x.outcome == "done" && !str(it, "err").empty()) x.output += (x.output.empty() ? "" : "\n") + trim_end(str(it, "err"));
+            x.output = trim_end(lab::json_text(it, "out"));
+            x.message = x.outcome == "error" ? trim_end(lab::json_text(it, "err")) : lab::json_text(it, "reason");
+            if (x.outcome == "done" && !lab::json_text(it, "err").empty()) x.output += (x.output.empty() ? "" : "\n") + trim_end(lab::json_text(it, "err"));
         }
         r.lines.push_back(std::move(x));
     }
@@ -204,8 +201,8 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
             tr.passed = s->value("ok", false);
             tr.seconds = s->value("t1", 0.0) - s->value("t0", 0.0);
             for (const auto& it : s->value("items", json::array())) {
-                tr.output += fmt::format("{} {}: {}\n", it.value("ok", false) ? "ok" : "FAILED", str(it, "kind"), str(it, "text"));
-                if (const std::string seen = trim_end(str(it, "out")); !seen.empty()) tr.output += seen + "\n";
+                tr.output += fmt::format("{} {}: {}\n", it.value("ok", false) ? "ok" : "FAILED", lab::json_text(it, "kind"), lab::json_text(it, "text"));
+                if (const std::string seen = trim_end(lab::json_text(it, "out")); !seen.empty()) tr.output += seen + "\n";
                 for (const auto& c : it.value("causes", json::array()))
                     if (c.is_string()) tr.hints.push_back(c.get<std::string>());
             }
@@ -337,13 +334,13 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     run.title = lab.title;
     run.max_score = lab.grade.max_points();
     std::vector<Submission> subs;
-    std::map<std::string, int> names;
+    std::set<std::string> names;
     for (const auto& p : o.submissions) {
         Submission s = read_submission(p, lab);
         const std::string base_name = safe_name(s.name);
         std::string n = base_name;
-        for (int k = 2; names.count(n); ++k) n = fmt::format("{}-{}", base_name, k);  // "x", "x-2", "x-2-2", ...
-        names[n] = 1;
+        for (int k = 2; names.count(n); ++k) n = fmt::format("{}-{}", base_name, k);  // "x", "x-2", "x-3", ...
+        names.insert(n);
         s.name = n;
         subs.push_back(std::move(s));
     }
@@ -351,12 +348,20 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     const std::set<std::string> fresh(lab.grade.student.begin(), lab.grade.student.end());
     std::set<std::string> ids;  // handed out: a run not started yet has no namespace new_run_id() could see
     bool grader_failed = false;
-    // grade.json, for the report page: the result, the lab, and which step holds the lines.
-    auto report_json = [&](const SubmissionResult& r) {
+    // With --report: DIR/NAME/grade.json (the result, the lab, the step that holds the lines) and
+    // the page made from it and the recording beside it.
+    auto write_page = [&](const std::string& dir, SubmissionResult& r) {
+        if (o.report.empty()) return;
         json j = to_json(r);
         j["lab"] = lab.name;
         j["lines_step"] = layout_of(lab).lines;
-        return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+        write_file(dir + "/grade.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", err);
+        std::string e;
+        r.report = dir + "/report.html";
+        if (!lab::write_report(dir, &e)) {
+            err << "tapvs grade: " << r.name << "'s report: " << e << "\n";
+            r.report.clear();
+        }
     };
 
     auto finish = [&](Job& j, const std::string& stopped) {
@@ -373,15 +378,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         }
         if (!r.error.empty()) grader_failed = true;
         r.seconds = std::chrono::duration<double>(Clock::now() - j.start).count();
-        if (!o.report.empty()) {
-            r.report = j.dir + "/report.html";
-            write_file(j.dir + "/grade.json", report_json(r), err);
-            std::string e;
-            if (!lab::write_report(j.dir, &e)) {
-                err << "tapvs grade: " << sub.name << "'s report: " << e << "\n";
-                r.report.clear();
-            }
-        }
+        write_page(j.dir, r);
         err << fmt::format("tapvs grade: {} {}/{} ({:.1f} s{})\n", sub.name, r.score, r.max_score, r.seconds,
                            stopped.empty() ? "" : ", stopped: " + stopped);
         run.submissions[j.index] = std::move(r);
@@ -398,14 +395,8 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             if (!sub.refused.empty()) {
                 run.submissions[i] = refused_result(lab, sub);
                 err << fmt::format("tapvs grade: {} refused: {}\n", sub.name, sub.refused);
-                if (!o.report.empty()) {  // a page saying why, with no recording
-                    const std::string dir = base + "/" + sub.name;
-                    fs::create_directories(dir, ec);
-                    run.submissions[i].report = dir + "/report.html";
-                    write_file(dir + "/grade.json", report_json(run.submissions[i]), err);
-                    std::string e;
-                    if (!lab::write_report(dir, &e)) run.submissions[i].report.clear();
-                }
+                if (!o.report.empty()) fs::create_directories(base + "/" + sub.name, ec);  // a page saying why
+                write_page(base + "/" + sub.name, run.submissions[i]);
                 continue;
             }
             Job j;
@@ -475,11 +466,8 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     if (g_stop)  // the submissions never started
         for (std::size_t i = 0; i < subs.size(); ++i)
             if (run.submissions[i].name.empty()) {
-                SubmissionResult r = refused_result(lab, subs[i]);
-                r.refused.clear();
-                r.error = "the grader was interrupted before it";
-                for (auto& t : r.tests) t.hints = {"not graded: " + r.error};
-                run.submissions[i] = std::move(r);
+                run.submissions[i] = unscored(lab, subs[i], "not graded: the grader was interrupted before it");
+                run.submissions[i].error = "the grader was interrupted before it";
             }
     if (temporary) fs::remove_all(base, ec);
 

@@ -14,6 +14,7 @@
 #include "lab/html.hpp"
 #include "lab/ladder_svg.hpp"
 #include "tapvs/io/trace_read.hpp"
+#include "tapvs/lab/json_file.hpp"
 #include "tapvs/lab/ladder.hpp"
 
 namespace tapvs::lab {
@@ -25,25 +26,6 @@ namespace {
 
 constexpr int kMaxPackets = 12;     // packets drawn per connection: the handshake, a request, its answer, the close
 constexpr std::size_t kOpenLines = 14;  // longer outputs start folded
-
-std::optional<json> read_json(const fs::path& p, std::string* error) {
-    std::ifstream in(p);
-    if (!in) {
-        if (error) *error = p.string() + ": cannot read it";
-        return std::nullopt;
-    }
-    json j = json::parse(in, nullptr, false);
-    if (j.is_discarded()) {
-        if (error) *error = p.string() + ": not JSON";
-        return std::nullopt;
-    }
-    return j;
-}
-
-std::string str(const json& j, const char* key) {
-    const auto it = j.find(key);
-    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
 
 std::uint8_t proto_number(const std::string& p) { return p == "UDP" ? 17 : p == "SCTP" ? 132 : 6; }
 
@@ -59,24 +41,24 @@ std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
         points.push_back(CapturePoint{node, port, *m, saw, std::move(frames), error.empty()});
     };
     for (const auto& d : lab.value("director", json::array())) {
-        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::sent, director_sent(str(d, "port")));
-        add("director", str(d, "port"), str(d, "mac"), CapturePoint::Saw::received, director_received(str(d, "port")));
+        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::sent, director_sent(json_text(d, "port")));
+        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::received, director_received(json_text(d, "port")));
     }
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array()))
-            add(str(h, "name"), str(i, "name"), str(i, "mac"), CapturePoint::Saw::both,
-                host_capture(str(h, "name"), str(i, "name")));
+            add(json_text(h, "name"), json_text(i, "name"), json_text(i, "mac"), CapturePoint::Saw::both,
+                host_capture(json_text(h, "name"), json_text(i, "name")));
     return points;
 }
 
 std::map<std::string, std::vector<std::string>> heads_of(const json& lab) {
     std::map<std::string, std::vector<std::string>> heads;
     for (const auto& d : lab.value("director", json::array()))
-        heads["director"].push_back(str(d, "port") + " " + str(d, "mac"));
+        heads["director"].push_back(json_text(d, "port") + " " + json_text(d, "mac"));
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array())) {
-            heads[str(h, "name")].push_back(str(i, "name") + " " + str(i, "addr"));
-            heads[str(h, "name")].push_back(str(i, "mac"));
+            heads[json_text(h, "name")].push_back(json_text(i, "name") + " " + json_text(i, "addr"));
+            heads[json_text(h, "name")].push_back(json_text(i, "mac"));
         }
     return heads;
 }
@@ -200,26 +182,26 @@ std::string pre(const std::string& text, const char* cls) {
 }
 
 std::string item_html(const json& it) {
-    const std::string kind = str(it, "kind");
+    const std::string kind = json_text(it, "kind");
     const bool ok = it.value("ok", false);
     // A graded submission's line may have been skipped or rejected instead of run.
-    const std::string outcome = str(it, "outcome");
+    const std::string outcome = json_text(it, "outcome");
     const bool skipped = outcome == "skipped";
     std::string o = fmt::format("<div class=\"item {} {}{}\"><span class=\"mark\">{}</span>", html_escape(kind),
                                 skipped ? "skip" : ok ? "ok" : "fail", outcome.empty() ? "" : " " + html_escape(outcome),
                                 skipped ? "\u2013" : ok ? "\u2713" : "\u2717");
     if (kind == "command") {
-        if (const std::string src = str(it, "source"); !src.empty())
+        if (const std::string src = json_text(it, "source"); !src.empty())
             o += fmt::format("<span class=\"src\">{}</span> ", html_escape(src.substr(src.rfind(':') + 1)));
-        o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(str(it, "host")),
-                         html_escape(str(it, "text")));
+        o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(json_text(it, "host")),
+                         html_escape(json_text(it, "text")));
         if (outcome == "skipped" || outcome == "rejected")
             o += fmt::format(" <span class=\"outcome\">{}</span><p class=\"reason\">{}</p>", html_escape(outcome),
-                             html_escape(str(it, "reason")));
+                             html_escape(json_text(it, "reason")));
         if (const int st = it.value("status", 0); st != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", st);
-        o += pre(str(it, "out"), "out") + pre(str(it, "err"), "err");
+        o += pre(json_text(it, "out"), "out") + pre(json_text(it, "err"), "err");
     } else {
-        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", html_escape(kind), html_escape(str(it, "text")));
+        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", html_escape(kind), html_escape(json_text(it, "text")));
         if (it.contains("served")) {
             o += "<div class=\"served\">";
             for (const auto& s : it["served"]) {
@@ -229,7 +211,7 @@ std::string item_html(const json& it) {
             }
             o += "</div>";
         }
-        o += pre(str(it, "out"), "seen");
+        o += pre(json_text(it, "out"), "seen");
         if (it.contains("causes")) {
             o += "<ul class=\"causes\">";
             for (const auto& c : it["causes"])
@@ -308,36 +290,36 @@ struct StepPage {
 // `badge`: what the step's badge says instead of passed/failed (a graded test's points).
 std::optional<StepPage> step_html(const json& lab, const fs::path& dir, int n, std::string* error, const std::string& badge = {}) {
     const std::string rel = fmt::format("step-{}", n);
-    const auto s = read_json(dir / rel / "step.json", error);
+    const auto s = read_json_file(dir / rel / "step.json", error);
     if (!s) return std::nullopt;
     const bool ok = s->value("ok", false);
     std::string o = fmt::format("<section class=\"step {}\" id=\"step-{}\" data-step=\"{}\">\n", ok ? "ok" : "fail", n, n);
     o += fmt::format("<h2><span class=\"n\">Step {}</span> {} <span class=\"badge\">{}</span></h2>\n", n,
-                     html_escape(str(*s, "title")),
+                     html_escape(json_text(*s, "title")),
                      !badge.empty() ? html_escape(badge) : ok ? "passed" : s->value("interrupted", false) ? "interrupted" : "failed");
-    if (const std::string about = str(*s, "about"); !about.empty()) o += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+    if (const std::string about = json_text(*s, "about"); !about.empty()) o += "<p class=\"about\">" + html_escape(about) + "</p>\n";
     o += "<div class=\"items\">\n";
     for (const auto& it : s->value("items", json::array())) o += item_html(it);
     o += "</div>\n";
-    const std::string ipvsadm = str(*s, "ipvsadm");
+    const std::string ipvsadm = json_text(*s, "ipvsadm");
     o += "<h3>ipvsadm -L -n after the step</h3>\n" + pre(ipvsadm.empty() ? "(no answer)\n" : ipvsadm, "ipvsadm");
     o += diagram_html(lab, dir / rel, ipvsadm);
     o += files_html(dir / rel, rel);
-    return StepPage{o + "</section>\n", str(*s, "title"), ok};
+    return StepPage{o + "</section>\n", json_text(*s, "title"), ok};
 }
 
 std::string topology_html(const json& lab) {
     std::string o = "<table class=\"topo\"><tr><th>host</th><th>interface</th><th>segment</th><th>address</th><th>MAC</th></tr>\n";
     for (const auto& d : lab.value("director", json::array()))
         o += fmt::format("<tr><td>director</td><td>{}</td><td>{}</td><td>set by the steps</td><td>{}</td></tr>\n",
-                         html_escape(str(d, "port")), html_escape(str(d, "segment")), html_escape(str(d, "mac")));
+                         html_escape(json_text(d, "port")), html_escape(json_text(d, "segment")), html_escape(json_text(d, "mac")));
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array()))
-            o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(str(h, "name")),
-                             html_escape(str(i, "name")), html_escape(str(i, "segment")),
-                             h.value("fresh", false) ? html_escape(str(i, "addr")) + " (the lab's; set by the submission)"
-                                                     : html_escape(str(i, "addr")),
-                             html_escape(str(i, "mac")));
+            o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(json_text(h, "name")),
+                             html_escape(json_text(i, "name")), html_escape(json_text(i, "segment")),
+                             h.value("fresh", false) ? html_escape(json_text(i, "addr")) + " (the lab's; set by the submission)"
+                                                     : html_escape(json_text(i, "addr")),
+                             html_escape(json_text(i, "mac")));
     o += "</table>\n";
     const json ipip = lab.value("ipip", json::object());
     for (const auto& [host, mode] : ipip.items())
@@ -397,9 +379,9 @@ std::string grade_html(const json& g) {
     const int score = g.value("score", 0), max = g.value("max_score", 0);
     std::string o = "<section class=\"grade\" id=\"grade\">\n";
     o += fmt::format("<p class=\"score {}\">{} of {} points</p>\n", score == max ? "ok" : score == 0 ? "zero" : "part", score, max);
-    if (const std::string r = str(g, "refused"); !r.empty())
+    if (const std::string r = json_text(g, "refused"); !r.empty())
         o += "<p class=\"refused\">The submission was refused: " + html_escape(r) + "</p>\n";
-    if (const std::string e = str(g, "error"); !e.empty())
+    if (const std::string e = json_text(g, "error"); !e.empty())
         o += "<p class=\"refused\">The grader could not grade it: " + html_escape(e) + "</p>\n";
     if (g.value("timed_out", false)) o += "<p class=\"refused\">It was stopped at the grader's time limit.</p>\n";
     std::vector<std::string> notes;
@@ -415,7 +397,7 @@ std::string grade_html(const json& g) {
     for (const auto& t : g.value("tests", json::array())) {
         const bool passed = t.value("passed", false);
         const int step = t.value("step", 0);
-        const std::string name = html_escape(str(t, "name"));
+        const std::string name = html_escape(json_text(t, "name"));
         o += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}", passed ? "ok" : "fail", ++k,
                          step ? fmt::format("<a href=\"#step-{}\">{}</a>", step, name) : name);
         if (!passed) {
@@ -429,7 +411,7 @@ std::string grade_html(const json& g) {
     }
     o += "</table>\n";
     std::map<std::string, int> outcomes;
-    for (const auto& l : g.value("lines", json::array())) ++outcomes[str(l, "outcome")];
+    for (const auto& l : g.value("lines", json::array())) ++outcomes[json_text(l, "outcome")];
     std::string counts;
     for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
     if (!counts.empty()) o += "<p class=\"lines\">The submission's lines: " + html_escape(counts) + ".</p>\n";
@@ -441,21 +423,21 @@ bool write_page(const std::string& recorded, std::string* error) {
     std::optional<json> grade;
     std::error_code ec;
     if (fs::exists(dir / "grade.json", ec)) {
-        grade = read_json(dir / "grade.json", error);
+        grade = read_json_file(dir / "grade.json", error);
         if (!grade) return false;
     }
-    std::optional<json> lab = read_json(dir / "lab.json", grade ? nullptr : error);
+    std::optional<json> lab = read_json_file(dir / "lab.json", grade ? nullptr : error);
     if (!lab && !grade) return false;
     if (!lab) lab = json::object();  // a submission refused whole: no recording, its grade alone
     const int run = lab->value("steps_run", 0), total = lab->value("steps_total", 0);
-    const std::string name = str(*lab, "lab");
+    const std::string name = json_text(*lab, "lab");
     std::map<int, std::string> badges;  // a graded test's step: its points
     if (grade) {
         for (const auto& t : grade->value("tests", json::array()))
             if (const int n = t.value("step", 0); n > 0)
                 badges[n] = fmt::format("{}/{} points", t.value("points", 0), t.value("max_points", 0));
         std::map<std::string, int> outcomes;  // the lines' step: what became of them
-        for (const auto& l : grade->value("lines", json::array())) ++outcomes[str(l, "outcome")];
+        for (const auto& l : grade->value("lines", json::array())) ++outcomes[json_text(l, "outcome")];
         std::string counts;
         for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
         if (const int n = grade->value("lines_step", 0); n > 0) badges[n] = counts.empty() ? "no lines" : counts;
@@ -474,20 +456,20 @@ bool write_page(const std::string& recorded, std::string* error) {
     const bool ok = lab->value("ok", false) && run == asked;
     std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
     if (grade) {
-        const std::string who = html_escape(str(*grade, "name")), lab_title = html_escape(str(*lab, "title"));
+        const std::string who = html_escape(json_text(*grade, "name")), lab_title = html_escape(json_text(*lab, "title"));
         page += fmt::format("<title>tapvs grade {}: {}/{}</title>\n<style>{}</style></head><body>\n", who,
                             grade->value("score", 0), grade->value("max_score", 0), kCss);
         page += fmt::format("<header><h1>{}: graded in lab {}</h1>\n<p class=\"about\">{} ({})</p>\n", who,
-                            html_escape(str(*grade, "lab").empty() ? name : str(*grade, "lab")), lab_title,
-                            html_escape(str(*grade, "path")));
+                            html_escape(json_text(*grade, "lab").empty() ? name : json_text(*grade, "lab")), lab_title,
+                            html_escape(json_text(*grade, "path")));
         page += grade_html(*grade);
         if (run > 0) page += topology_html(*lab) + "<nav><ol>" + nav + "</ol></nav>";
         page += "</header>\n<main>\n" + steps + "</main>\n";
     } else {
         page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
-                            html_escape(str(*lab, "title")), kCss);
-        page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(str(*lab, "title")));
-        if (const std::string about = str(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+                            html_escape(json_text(*lab, "title")), kCss);
+        page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(json_text(*lab, "title")));
+        if (const std::string about = json_text(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
         page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
                             run == total    ? std::string()
                             : run < asked   ? fmt::format("; the run stopped at step {}", run)
