@@ -55,6 +55,7 @@ IpvsErr Ipvs::add_service(const ServiceUser& u, Timestamp now) {
     else if (svc->key.port == 21 && svc->key.protocol == Proto::tcp) ++n_ftp_svcs_;
     services_.push_back(std::move(svc));
     if (est_timer_ == Timestamp{}) est_timer_ = now + Estimator::kPeriod;
+    ++generation_;
     return IpvsErr::ok;
 }
 
@@ -79,6 +80,7 @@ IpvsErr Ipvs::edit_service(const ServiceUser& u, Timestamp now) {
         SchedEnv env{now, &sysctl_};
         svc->scheduler->init_service(*svc, env);
     }
+    ++generation_;
     return IpvsErr::ok;
 }
 
@@ -113,6 +115,7 @@ IpvsErr Ipvs::del_service(const ServiceKey& key, Timestamp now) {
     else if (svc->key.port == 21 && svc->key.protocol == Proto::tcp) --n_ftp_svcs_;
     services_.erase(std::find_if(services_.begin(), services_.end(), [&](const auto& p) { return p.get() == svc; }));
     if (sysctl_.expire_nodest_conn) flush_nodest_conns(now);
+    ++generation_;
     return IpvsErr::ok;
 }
 
@@ -173,6 +176,7 @@ IpvsErr Ipvs::add_dest(const ServiceKey& key, const DestUser& u, Timestamp now) 
     update_dest(*svc, ref, u, true);
     svc->destinations.insert(svc->destinations.begin(), std::move(d));  // list_add_rcu: head
     if (svc->scheduler) svc->scheduler->add_dest(*svc, ref);
+    ++generation_;
     return IpvsErr::ok;
 }
 
@@ -186,6 +190,7 @@ IpvsErr Ipvs::edit_dest(const ServiceKey& key, const DestUser& u) {
     RealServer* d = svc->find_dest(u.addr, u.port);
     if (!d) return IpvsErr::noent;
     update_dest(*svc, *d, u, false);
+    ++generation_;
     return IpvsErr::ok;
 }
 
@@ -197,6 +202,7 @@ IpvsErr Ipvs::del_dest(const ServiceKey& key, const DestUser& u, Timestamp now) 
     if (!d) return IpvsErr::noent;
     unlink_dest(*svc, *d, now);
     if (sysctl_.expire_nodest_conn) flush_nodest_conns(now);
+    ++generation_;
     return IpvsErr::ok;
 }
 

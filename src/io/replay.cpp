@@ -15,12 +15,10 @@
 #include <fmt/format.h>
 
 #include "tapvs/core/engine.hpp"
-#include "tapvs/ctl/config.hpp"
 #include "tapvs/ctl/execute.hpp"
 #include "tapvs/ctl/ipvs_text.hpp"
-#include "tapvs/io/config_file.hpp"
+#include "tapvs/io/director.hpp"
 #include "tapvs/io/pcap_file.hpp"
-#include "tapvs/io/trace.hpp"
 #include "tapvs/net/frame_buf.hpp"
 
 namespace tapvs::io {
@@ -33,24 +31,103 @@ using core::Timestamp;
 // used, and a capture of many connections then never waits for the table to grow.
 constexpr std::uint32_t kReplayTableSize = 1u << 18;
 
-struct Input {
-    core::PortId port = core::kNoPort;
-    std::unique_ptr<PcapReader> reader;
-    std::vector<std::uint8_t> storage;
-    PcapRecord rec;
-    bool live = false;
+// The captures, merged in timestamp order (a tie goes to the capture given first).
+class Captures {
+public:
+    // Opens every capture and reads its first frame. False (the message on `err`) when one cannot
+    // be opened; a capture that ends in an error is said on `err` and counted in read_error().
+    bool open(const ReplayOptions& opts, std::ostream& err) {
+        for (const auto& [name, path] : opts.ports) {
+            auto r = PcapReader::open(path);
+            if (!r) {
+                err << "tapvs replay: " << r.error() << "\n";
+                return false;
+            }
+            Input in;
+            in.reader = std::move(r.value());
+            inputs_.push_back(std::move(in));
+        }
+        for (auto& in : inputs_) read(in, err);
+        return true;
+    }
+    // The first frame's time (a default Timestamp when every capture is empty).
+    Timestamp first() const {
+        Timestamp t{};
+        bool have = false;
+        for (const auto& in : inputs_)
+            if (in.live && (!have || in.rec.ts < t)) t = in.rec.ts, have = true;
+        return t;
+    }
+    // The port of each capture: the one it names, else the first port the configuration made.
+    bool resolve_ports(const ReplayOptions& opts, core::Host& host, std::ostream& err) {
+        for (std::size_t k = 0; k < inputs_.size(); ++k) {
+            const std::string& name = opts.ports[k].first;
+            if (!name.empty()) {
+                inputs_[k].port = host.port_id(name);
+                continue;
+            }
+            for (std::size_t p = 0; p < host.ports().size() && inputs_[k].port == core::kNoPort; ++p)
+                if (!host.ports()[p].loopback) inputs_[k].port = static_cast<core::PortId>(p);
+            if (inputs_[k].port == core::kNoPort) {
+                err << "tapvs replay: the configuration names no port for " << opts.ports[k].second << "\n";
+                return false;
+            }
+        }
+        return true;
+    }
+    // The next frame in time order, its bytes at net::kFrameHeadroom of `storage()`; nullptr at the end.
+    struct Next {
+        core::PortId port;
+        Timestamp ts;
+        std::size_t caplen;
+        std::vector<std::uint8_t>* storage;
+    };
+    std::optional<Next> peek() {
+        Input* in = nullptr;
+        for (auto& i : inputs_)
+            if (i.live && (!in || i.rec.ts < in->rec.ts)) in = &i;
+        if (!in) return std::nullopt;
+        current_ = in;
+        return Next{in->port, in->rec.ts, in->rec.caplen, &in->storage};
+    }
+    // Moves past the frame peek() gave.
+    void pop(std::ostream& err) { read(*current_, err); }
+    bool read_error() const noexcept { return read_error_; }
+
+private:
+    struct Input {
+        core::PortId port = core::kNoPort;
+        std::unique_ptr<PcapReader> reader;
+        std::vector<std::uint8_t> storage;
+        PcapRecord rec;
+        bool live = false;
+    };
+    void read(Input& in, std::ostream& err) {
+        in.live = in.reader->next(in.storage, net::kFrameHeadroom, in.rec);
+        if (!in.live && !in.reader->error().empty()) {
+            err << "tapvs replay: " << in.reader->error() << "\n";
+            read_error_ = true;
+        }
+    }
+    std::vector<Input> inputs_;
+    Input* current_ = nullptr;
+    bool read_error_ = false;
 };
 
-// Frames the director sends, written to <out>/<port>.pcap stamped with the time of their cause.
-class PcapSink final : public core::PacketSink {
+// Frames the director sends: counted, and written to <out>/<port>.pcap (stamped with the time of
+// their cause) when there is a recording.
+class CountingSink final : public core::PacketSink {
 public:
-    std::map<core::PortId, std::unique_ptr<PcapWriter>> writers;
+    explicit CountingSink(Director* d = nullptr) : director_(d) {}
     std::uint64_t frames = 0;
     void emit(core::PortId port, net::ConstBytes frame, Timestamp when) override {
         ++frames;
-        auto it = writers.find(port);
-        if (it != writers.end()) it->second->write(when, frame);
+        if (director_)
+            if (Recording* rec = director_->recording()) rec->sent(port, when, frame);
     }
+
+private:
+    Director* director_;
 };
 
 struct ConnDecision {
@@ -99,193 +176,125 @@ public:
 core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
 double since(Timestamp t, Timestamp start) { return std::chrono::duration<double>(t - start).count(); }
 
-// One replay of the captures through a fresh engine.
+// The director of a replay: the options' seed, the connection table sized for this many entries up
+// front (slots cost virtual memory until used, and a capture of many connections then never waits
+// for the table to grow).
+std::unique_ptr<Director> replay_director(const ReplayOptions& opts, const Director::Config& config,
+                                          std::ostream& err) {
+    Director::Options o;
+    o.config = opts.config;
+    o.program = "tapvs replay";
+    o.seed = opts.seed;
+    o.expected_conns = kReplayTableSize;
+    return std::make_unique<Director>(std::move(o), config, err);
+}
+
+// The captures opened, the configuration's plain lines run at its clock zero (--epoch, else the
+// first frame), the ports resolved: what every replay does before its first frame. Nonzero: the
+// exit status.
+int prepare(const ReplayOptions& opts, Director& director, Captures& captures, std::ostream& err) {
+    if (!captures.open(opts, err)) return 1;
+    const Timestamp base = opts.epoch_us ? Timestamp::from_us(*opts.epoch_us) : captures.first();
+    if (int rc = director.start(base)) return rc;
+    return captures.resolve_ports(opts, director.engine().host(), err) ? 0 : 1;
+}
+
+// --compare: every service to `sched`, through the one door (ipvsadm -E with the service's own
+// flags, persistence and netmask).
+void override_schedulers(Director& director, const std::string& sched, Timestamp now) {
+    std::vector<ctl::Command> edits;
+    for (const auto& s : director.engine().ipvs().services()) {
+        core::ServiceUser u;
+        u.key = s->key;
+        u.sched_name = sched;
+        u.flags = s->flags;
+        u.timeout_s = s->timeout_s;
+        u.netmask = s->netmask;
+        edits.emplace_back(ctl::cmd::EditService{u});
+    }
+    for (const auto& c : edits) ctl::execute(director.engine(), c, now);
+}
+
+// One replay of the captures through a fresh director.
 struct Run {
     const ReplayOptions& opts;
-    const std::vector<ctl::ConfigLine>& config;
+    std::unique_ptr<Director> director;
     std::optional<std::string> sched_override;  // --compare: every service uses this scheduler
     bool write_files = false;
     std::ostream* at_out = nullptr;  // --at printing
 
-    Run(const ReplayOptions& o, const std::vector<ctl::ConfigLine>& c, std::optional<std::string> sched, bool files,
-        std::ostream* at)
-        : opts(o), config(c), sched_override(std::move(sched)), write_files(files), at_out(at) {}
+    Run(const ReplayOptions& o, const Director::Config& c, std::optional<std::string> sched, bool files,
+        std::ostream* at, std::ostream& err)
+        : opts(o), director(replay_director(o, c, err)), sched_override(std::move(sched)), write_files(files),
+          at_out(at), sink(director.get()) {}
 
-    core::Engine engine{make_config(opts)};
     Recorder recorder;
-    PcapSink sink;
+    CountingSink sink;
+    Captures captures;
     Timestamp start{}, end{};
     std::uint64_t frames_in = 0;
-    std::vector<double> change_times;  // timed configuration lines, seconds after start
-    bool read_error = false;           // a capture ended in an error (e.g. cut in the middle of a record)
 
-    static core::EngineConfig make_config(const ReplayOptions& o) {
-        core::EngineConfig cfg;
-        cfg.ipvs.seed = o.seed;
-        cfg.ipvs.expected_conns = kReplayTableSize;
-        return cfg;
-    }
+    const core::Engine& engine() const { return director->engine(); }
 
     void print_at(double at) {
         ctl::cmd::List list;
         list.opts.numeric = true;
         list.opts.connection = true;
         const Timestamp t = start + seconds_f(at);
-        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n -c\n", at) << ctl::format_list(engine.ipvs(), list, t);
+        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n -c\n", at) << ctl::format_list(engine().ipvs(), list, t);
         list.opts.connection = false;
         list.opts.stats = true;
-        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n --stats\n", at) << ctl::format_list(engine.ipvs(), list, t);
-    }
-    void advance_to(Timestamp t) {
-        engine.expire(t, sink);
+        *at_out << fmt::format("\n== {:.6f} s: ipvsadm -L -n --stats\n", at) << ctl::format_list(engine().ipvs(), list, t);
     }
 
     int go(std::ostream& err) {
-        std::vector<Input> inputs;
-        for (const auto& [name, path] : opts.ports) {
-            auto r = PcapReader::open(path);
-            if (!r) {
-                err << "tapvs replay: " << r.error() << "\n";
-                return 1;
-            }
-            Input in;
-            in.reader = std::move(r.value());
-            inputs.push_back(std::move(in));
-        }
-        for (auto& in : inputs) {
-            in.live = in.reader->next(in.storage, net::kFrameHeadroom, in.rec);
-            if (!in.live && !in.reader->error().empty()) {
-                err << "tapvs replay: " << in.reader->error() << "\n";
-                read_error = true;
-            }
-        }
-        bool have_start = false;
-        for (const auto& in : inputs)
-            if (in.live && (!have_start || in.rec.ts < start)) start = in.rec.ts, have_start = true;
-        // The configuration's clock: from the recording's start (--epoch), else from the first frame.
-        const Timestamp base = opts.epoch_us ? Timestamp::from_us(*opts.epoch_us) : start;
-
-        // The configuration at time 0; timed lines later, when the capture's clock passes them.
-        std::vector<const ctl::ConfigLine*> timed;
-        for (const auto& line : config) {
-            if (line.at) {
-                timed.push_back(&line);
-                continue;
-            }
-            ctl::Reply r = ctl::execute(engine, line.cmd, base);
-            if (r.status != 0) {
-                err << fmt::format("{}:{}: {}", opts.config, line.line, r.err);
-                return r.status;
-            }
-        }
-        // Ports by name; a capture given without a name arrives on the first port the configuration made.
-        for (std::size_t k = 0; k < inputs.size(); ++k) {
-            const std::string& name = opts.ports[k].first;
-            if (!name.empty()) {
-                inputs[k].port = engine.host().port_id(name);
-                continue;
-            }
-            for (std::size_t p = 0; p < engine.host().ports().size() && inputs[k].port == core::kNoPort; ++p)
-                if (!engine.host().ports()[p].loopback) inputs[k].port = static_cast<core::PortId>(p);
-            if (inputs[k].port == core::kNoPort) {
-                err << "tapvs replay: the configuration names no port for " << opts.ports[k].second << "\n";
-                return 1;
-            }
-        }
-        std::stable_sort(timed.begin(), timed.end(), [](auto* a, auto* b) { return *a->at < *b->at; });
-        for (const auto* l : timed) change_times.push_back(*l->at);
-        if (sched_override) override_schedulers(*sched_override);
-
-        std::unique_ptr<std::ofstream> trace_file;
-        std::unique_ptr<TraceWriter> trace;
-        core::ObserverList both;
-        if (write_files) {
-            for (std::size_t p = 0; p < engine.host().ports().size(); ++p) {
-                const auto& port = engine.host().port(static_cast<core::PortId>(p));
-                if (port.loopback) continue;
-                auto w = PcapWriter::open((std::filesystem::path(opts.out_dir) / (port.name + ".pcap")).string());
-                if (!w) {
-                    err << "tapvs replay: " << w.error() << "\n";
-                    return 1;
-                }
-                sink.writers[static_cast<core::PortId>(p)] = std::move(w.value());
-            }
-            trace_file = std::make_unique<std::ofstream>(std::filesystem::path(opts.out_dir) / "trace.jsonl",
-                                                         std::ios::binary);
-            trace = std::make_unique<TraceWriter>(*trace_file, engine.host());
-            trace->write_header(TraceHeader{start, opts.seed, opts.config});
-            both.list = {&recorder, trace.get()};
-            engine.set_observer(&both);
-        } else {
-            engine.set_observer(&recorder);
-        }
+        if (int rc = prepare(opts, *director, captures, err)) return rc;
+        start = captures.first();
+        if (sched_override) override_schedulers(*director, *sched_override, start);
+        director->observe(&recorder);
+        if (write_files)
+            if (int rc = director->record(opts.out_dir, start, false)) return rc;
 
         std::vector<double> at = opts.at;
         std::sort(at.begin(), at.end());
-        std::size_t next_at = 0, next_timed = 0;
+        std::size_t next_at = 0;
         Timestamp now = start;
-        for (;;) {
-            Input* in = nullptr;
-            for (auto& i : inputs)
-                if (i.live && (!in || i.rec.ts < in->rec.ts)) in = &i;
-            if (!in) break;
-            now = in->rec.ts;
-            // Whatever is due before this frame: --at snapshots and timed configuration lines.
+        while (const auto f = captures.peek()) {
+            now = f->ts;
+            // Whatever is due before this frame: --at snapshots and timed configuration lines, a line
+            // before a snapshot of the same time.
             for (;;) {
                 const bool at_due = at_out && next_at < at.size() && start + seconds_f(at[next_at]) < now;
-                const bool cfg_due = next_timed < timed.size() && base + seconds_f(*timed[next_timed]->at) <= now;
+                const auto line = director->next_line_due();
+                const bool cfg_due = line && *line <= now;
                 if (!at_due && !cfg_due) break;
                 const Timestamp ta = at_due ? start + seconds_f(at[next_at]) : Timestamp{};
-                const Timestamp tc = cfg_due ? base + seconds_f(*timed[next_timed]->at) : Timestamp{};
-                if (at_due && (!cfg_due || ta < tc)) {
-                    advance_to(ta);
+                if (at_due && (!cfg_due || ta < *line)) {
+                    director->advance(ta, sink);
                     print_at(at[next_at++]);
                     continue;
                 }
-                const auto* line = timed[next_timed++];
-                advance_to(tc);
-                ctl::Reply r = ctl::execute(engine, line->cmd, tc);
-                if (r.status != 0) err << fmt::format("{}:{}: {}", opts.config, line->line, r.err);
+                director->run_next_line(sink);
             }
-            net::FrameBuf buf{net::Bytes{in->storage}, net::kFrameHeadroom, in->rec.caplen};
-            engine.handle(in->port, buf, now, sink);
+            net::FrameBuf buf{net::Bytes{*f->storage}, net::kFrameHeadroom, f->caplen};
+            director->feed(f->port, buf, now, sink);
             ++frames_in;
-            in->live = in->reader->next(in->storage, net::kFrameHeadroom, in->rec);
-            if (!in->live && !in->reader->error().empty()) {
-                err << "tapvs replay: " << in->reader->error() << "\n";
-                read_error = true;
-            }
+            captures.pop(err);
         }
-        advance_to(now);
+        director->advance(now, sink);
         end = now;
         for (; at_out && next_at < at.size(); ++next_at) {  // snapshots after the last frame: timers run on
             const Timestamp ta = start + seconds_f(at[next_at]);
-            if (ta > end) advance_to(ta);
+            if (ta > end) director->advance(ta, sink);
             print_at(at[next_at]);
         }
-        for (auto& [p, w] : sink.writers) w->flush();
-        engine.set_observer(nullptr);
-        return 0;
-    }
-
-    void override_schedulers(const std::string& sched) {
-        std::vector<core::ServiceUser> edits;
-        for (const auto& s : engine.ipvs().services()) {
-            core::ServiceUser u;
-            u.key = s->key;
-            u.sched_name = sched;
-            u.flags = s->flags;
-            u.timeout_s = s->timeout_s;
-            u.netmask = s->netmask;
-            edits.push_back(u);
-        }
-        for (const auto& u : edits) engine.ipvs().edit_service(u, start);
+        director->unobserve(&recorder);
+        return director->finish_recording();
     }
 };
 
-
 void print_summary(const Run& run, const ReplayOptions& opts, std::ostream& out) {
-    const core::Engine& engine = run.engine;
+    const core::Engine& engine = run.engine();
     out << fmt::format("tapvs replay: {} frames in, {} out, {} dropped\n", run.frames_in, run.sink.frames,
                        engine.stats().drop_total());
     if (!opts.quiet) {
@@ -297,20 +306,8 @@ void print_summary(const Run& run, const ReplayOptions& opts, std::ostream& out)
                                d.rs == "-" ? " (no real server available)" : " (" + d.method + ")",
                                d.persistent ? " [persistence template]" : "");
     }
-    bool any_drop = false;
-    for (std::size_t r = 0; r < net::kDropReasonCount; ++r) {
-        const auto n = engine.stats().drops[r];
-        if (!n) continue;
-        if (!any_drop) out << "\nDropped frames:\n";
-        any_drop = true;
-        out << fmt::format("  {:>8}  {:<24} {}\n", n, net::drop_reason_name(static_cast<net::DropReason>(r)),
-                           net::drop_reason_text(static_cast<net::DropReason>(r)));
-    }
-    ctl::cmd::List list;
-    list.opts.numeric = true;
-    out << "\nipvsadm -L -n at the end of the capture:\n" << ctl::format_list(engine.ipvs(), list, run.end);
-    list.opts.stats = true;
-    out << "\nipvsadm -L -n --stats:\n" << ctl::format_list(engine.ipvs(), list, run.end);
+    run.director->print_drops(out);
+    run.director->print_listings(out, run.end, " at the end of the capture");
 }
 
 struct CompareRow {
@@ -324,7 +321,7 @@ struct CompareRow {
 // Clients whose real server changed across each timed configuration change: the last server before
 // the change against the first one after it.
 void count_moves(const Run& run, CompareRow& row) {
-    for (double change : run.change_times) {
+    for (double change : run.director->timed_seconds()) {
         const Timestamp t = run.start + seconds_f(change);
         std::map<std::uint32_t, std::string> before, after;
         for (const auto& d : run.recorder.decisions) {
@@ -384,7 +381,7 @@ std::string svg_chart(const std::vector<CompareRow>& rows, const std::vector<std
     return s + "</svg>\n";
 }
 
-int run_compare(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& config, std::ostream& out,
+int run_compare(const ReplayOptions& opts, const Director::Config& config, std::ostream& out,
                 std::ostream& err) {
     std::vector<CompareRow> rows;
     std::set<std::string> server_set;
@@ -393,7 +390,7 @@ int run_compare(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& c
             err << "tapvs replay: --compare: unknown scheduler '" << sched << "'\n";
             return 1;
         }
-        Run run(opts, config, sched, false, nullptr);
+        Run run(opts, config, sched, false, nullptr, err);
         if (int rc = run.go(err)) return rc;
         CompareRow row;
         row.sched = sched;
@@ -405,7 +402,7 @@ int run_compare(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& c
             ++row.per_rs[d.rs];
             ++row.conns;
         }
-        for (const auto& s : run.engine.ipvs().services())
+        for (const auto& s : run.engine().ipvs().services())
             for (const auto& d : s->destinations) server_set.insert(d->endpoint().to_string());
         for (const auto& [rs, n] : row.per_rs) server_set.insert(rs);
         count_moves(run, row);
@@ -447,60 +444,47 @@ int run_compare(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& c
     return 0;
 }
 
-// --timing: the same frames through a fresh engine from memory, no observer, no files: the
-// engine's own share of the work.
-int time_engine_alone(const ReplayOptions& opts, const std::vector<ctl::ConfigLine>& config, std::ostream& err,
-                      double& seconds, std::uint64_t& frames) {
-    // All frames in one contiguous buffer, in timestamp order, as a capture reader hands them out.
+// --timing: the same frames, configuration and clock through a fresh director from memory, with
+// no observer and no file: the engine's own share of the work. What it sent and dropped is counted,
+// so that the timing says it ran what the replay reports.
+struct Timing {
+    double seconds = 0;
+    std::uint64_t frames = 0, out = 0, dropped = 0;
+};
+int time_engine_alone(const ReplayOptions& opts, const Director::Config& config, std::ostream& err, Timing& timing) {
+    auto director = replay_director(opts, config, err);
+    Captures captures;
+    if (int rc = prepare(opts, *director, captures, err)) return rc;
+    // All frames in one contiguous buffer, in the order the replay takes them.
     struct Frame {
         Timestamp ts;
         core::PortId port;
         std::size_t off, len;
     };
-    core::EngineConfig cfg;
-    cfg.ipvs.seed = opts.seed;
-    cfg.ipvs.expected_conns = kReplayTableSize;
-    core::Engine engine(cfg);
     std::vector<Frame> all;
     std::vector<std::uint8_t> bytes;
     std::size_t longest = 0;  // a capture's frames may be up to its snaplen (262144), not 64 KiB
-    for (const auto& [name, path] : opts.ports) {
-        auto r = PcapReader::open(path);
-        if (!r) {
-            err << "tapvs replay: " << r.error() << "\n";
-            return 1;
-        }
-        core::PortId port = core::kNoPort;
-        if (!name.empty()) port = engine.host().port_id(name);
-        std::vector<std::uint8_t> storage;
-        PcapRecord rec;
-        while (r.value()->next(storage, 0, rec)) {
-            all.push_back(Frame{rec.ts, port, bytes.size(), rec.caplen});
-            longest = std::max<std::size_t>(longest, rec.caplen);
-            bytes.insert(bytes.end(), storage.begin(), storage.begin() + static_cast<std::ptrdiff_t>(rec.caplen));
-        }
+    std::ostringstream ignored;  // the replay itself said what was wrong with the captures
+    while (const auto f = captures.peek()) {
+        all.push_back(Frame{f->ts, f->port, bytes.size(), f->caplen});
+        longest = std::max<std::size_t>(longest, f->caplen);
+        const auto* b = f->storage->data() + net::kFrameHeadroom;
+        bytes.insert(bytes.end(), b, b + f->caplen);
+        captures.pop(ignored);
     }
-    std::stable_sort(all.begin(), all.end(), [](const Frame& a, const Frame& b) { return a.ts < b.ts; });
-    const Timestamp start = all.empty() ? Timestamp{} : all.front().ts;
-    for (const auto& line : config)
-        if (!line.at) ctl::execute(engine, line.cmd, start);
-    core::PortId first = core::kNoPort;
-    for (std::size_t p = 0; p < engine.host().ports().size() && first == core::kNoPort; ++p)
-        if (!engine.host().ports()[p].loopback) first = static_cast<core::PortId>(p);
-    for (Frame& f : all)
-        if (f.port == core::kNoPort) f.port = first;
-    struct Null final : core::PacketSink {
-        void emit(core::PortId, net::ConstBytes, Timestamp) override {}
-    } sink;
+    CountingSink sink;
     std::vector<std::uint8_t> work(net::kFrameHeadroom + std::max<std::size_t>(longest, 65536) + 64);
     const auto t0 = std::chrono::steady_clock::now();
     for (const Frame& f : all) {
         std::memcpy(work.data() + net::kFrameHeadroom, bytes.data() + f.off, f.len);
         net::FrameBuf buf{net::Bytes{work}, net::kFrameHeadroom, f.len};
-        engine.handle(f.port, buf, f.ts, sink);
+        director->feed(f.port, buf, f.ts, sink);
     }
-    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    frames = all.size();
+    if (!all.empty()) director->advance(all.back().ts, sink);
+    timing.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    timing.frames = all.size();
+    timing.out = sink.frames;
+    timing.dropped = director->engine().stats().drop_total();
     return 0;
 }
 
@@ -528,44 +512,35 @@ std::optional<std::int64_t> parse_epoch(std::string_view t) {
 
 int run_replay(const ReplayOptions& opts, std::ostream& out, std::ostream& err) {
     int status = 0;
-    auto parsed = load_config(opts.config, "tapvs replay", err, &status);
-    if (!parsed) return status;
+    const auto config = Director::read_config(opts.config, "tapvs replay", err, &status);
+    if (!config) return status;
     if (opts.ports.empty()) {
         err << "tapvs replay: no capture given\n";
         return 1;
     }
-    if (!opts.compare.empty()) return run_compare(opts, parsed.value(), out, err);
+    if (!opts.compare.empty()) return run_compare(opts, *config, out, err);
 
-    if (!opts.out_dir.empty()) {
-        std::error_code ec;
-        std::filesystem::create_directories(opts.out_dir, ec);
-        if (ec) {
-            err << "tapvs replay: " << opts.out_dir << ": " << ec.message() << "\n";
-            return 1;
-        }
-    }
-    Run run(opts, parsed.value(), std::nullopt, !opts.out_dir.empty(), &out);
+    Run run(opts, *config, std::nullopt, !opts.out_dir.empty(), &out, err);
     const auto t0 = std::chrono::steady_clock::now();
     if (int rc = run.go(err)) return rc;
     if (opts.timing) {
         const double with_io = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        double alone = 0;
-        std::uint64_t n = 0;
-        if (int rc = time_engine_alone(opts, parsed.value(), err, alone, n)) return rc;
+        Timing alone;
+        if (int rc = time_engine_alone(opts, *config, err, alone)) return rc;
         err << fmt::format("timing: {} frames in {:.3f} s with file I/O ({:.0f} frames/s); the engine alone: "
-                           "{:.3f} s ({:.0f} frames/s)\n",
-                           run.frames_in, with_io, static_cast<double>(run.frames_in) / with_io, alone,
-                           static_cast<double>(n) / alone);
+                           "{:.3f} s ({:.0f} frames/s), {} frames in, {} out, {} dropped\n",
+                           run.frames_in, with_io, static_cast<double>(run.frames_in) / with_io, alone.seconds,
+                           static_cast<double>(alone.frames) / alone.seconds, alone.frames, alone.out, alone.dropped);
     }
     if (opts.list_at) {
         out << "When the connection table changed (seconds after the first frame; pick one for --at):\n";
         for (const auto& [t, what] : run.recorder.timeline)
             out << fmt::format("  {:10.6f}  {}\n", since(t, run.start), what);
-        return run.read_error ? 1 : 0;
+        return run.captures.read_error() ? 1 : 0;
     }
     // A capture that ended in an error: what came before it is replayed and summarised, and the
     // status says the capture was not whole.
-    const int exit_status = run.read_error ? 1 : 0;
+    const int exit_status = run.captures.read_error() ? 1 : 0;
     if (!opts.at.empty()) return exit_status;  // the snapshots were the output
     print_summary(run, opts, out);
     return exit_status;

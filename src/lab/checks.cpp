@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "lab/lab_run.hpp"
+#include "tapvs/io/recording.hpp"
 #include "tapvs/io/trace_read.hpp"
 #include "tapvs/lab/listings.hpp"
 #include "tapvs/net/addr.hpp"
@@ -271,7 +272,7 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
     if (it.check.kind == "bypass") {  // DR, TUN: none of the replies passed the director
         int via_director = 0;
         for (const auto& p : lab_.director)
-            for (const auto& f : facts(s, director_received(p.name)))
+            for (const auto& f : facts(s, io::recording::received_file(p.name)))
                 if (f.ipv4 && f.src.to_string() == a[1] && (f.proto == 6 || f.proto == 17) &&
                     director_macs.count(f.dst_mac.to_string()))
                     ++via_director;
@@ -447,7 +448,7 @@ void LabRun::diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s
     std::map<std::string, int> drops;
     std::map<std::string, int> asked;      // ip -> requests sent
     std::set<std::string> answered;
-    if (const auto events = io::read_trace_file(s.dir + "/trace.jsonl"))
+    if (const auto events = io::read_trace_file(s.dir + "/" + std::string(io::recording::kTraceFile)))
         for (const auto& e : events.value()) {
             if (const auto* f = e.kind == io::TraceEventKind::drop ? e.frame() : nullptr) ++drops[f->reason];
             if (const auto* arp = e.arp()) {
@@ -478,8 +479,8 @@ void LabRun::diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s
         }
     std::map<std::string, std::vector<FrameFact>> sent, received;  // the director's frames, by port
     for (const auto& p : lab_.director) {
-        sent[p.name] = facts(s, director_sent(p.name));
-        received[p.name] = facts(s, director_received(p.name));
+        sent[p.name] = facts(s, io::recording::sent_file(p.name));
+        received[p.name] = facts(s, io::recording::received_file(p.name));
     }
     for (const auto& real : reals) {
         // A real server forwarded by another method than the lab's: the difference above says so,

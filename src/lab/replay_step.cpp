@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "tapvs/io/pcap_file.hpp"
+#include "tapvs/io/recording.hpp"
 #include "tapvs/io/replay.hpp"
 #include "tapvs/io/trace_read.hpp"
 #include "tapvs/lab/capture_facts.hpp"
@@ -46,39 +47,26 @@ std::optional<core::Timestamp> first_frame(const std::string& pcap) {
 int replay_step(const std::string& recorded, int step, std::ostream& out, std::ostream& err) {
     const fs::path root(recorded);
     const fs::path dir = root / fmt::format("step-{}", step);
-    const fs::path conf = dir / "director.conf";
-    std::ifstream cf(conf);
-    if (!cf) {
-        err << "tapvs lab replay: " << conf.string() << " is missing (was step " << step << " recorded?)\n";
+    auto manifest = io::recording::read_manifest(dir);
+    if (!manifest) {
+        err << "tapvs lab replay: " << manifest.error() << " (was step " << step << " recorded?)\n";
         return 1;
     }
-    std::string epoch;
-    for (std::string l; epoch.empty() && std::getline(cf, l);)
-        if (const auto at = l.find("--epoch "); at != std::string::npos && l.starts_with("#")) {
-            std::istringstream w(l.substr(at + 8));
-            w >> epoch;
-        }
+    const std::string epoch = io::recording::epoch_text(manifest->epoch_us);
     io::ReplayOptions o;
-    o.config = conf.string();
-    o.epoch_us = io::parse_epoch(epoch);
-    if (!o.epoch_us) {
-        err << "tapvs lab replay: " << conf.string() << " names no --epoch\n";
-        return 1;
-    }
+    o.config = (dir / manifest->config).string();
+    o.epoch_us = manifest->epoch_us;
+    o.seed = manifest->seed;
     // The director's inputs from the lab's start: the connection table, the schedulers' positions and
     // the persistence templates of a step are made by the steps before it.
-    std::vector<std::string> ports;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().string().ends_with(".in.pcap")) {
-            const std::string f = e.path().filename().string();
-            ports.push_back(f.substr(0, f.size() - 8));
-        }
+    std::vector<std::string> ports;  // by name: the captures' order breaks ties between equal times
+    for (const auto& p : manifest->ports) ports.push_back(p.name);
     std::sort(ports.begin(), ports.end());
     std::optional<core::Timestamp> from;  // the step's first input
     std::string cmd = fmt::format("tapvs replay --config {} --epoch {}", o.config, epoch);
     for (int k = 1; k <= step; ++k)
         for (const auto& p : ports) {
-            const fs::path f = root / fmt::format("step-{}", k) / director_received(p);
+            const fs::path f = root / fmt::format("step-{}", k) / io::recording::received_file(p);
             if (!fs::exists(f)) continue;
             o.ports.emplace_back(p, f.string());
             cmd += fmt::format(" --port {}={}", p, f.string());
@@ -91,8 +79,8 @@ int replay_step(const std::string& recorded, int step, std::ostream& out, std::o
     out << "== " << cmd << "\n";
     if (int rc = io::run_replay(o, summary, err)) return rc;
     const core::Timestamp since = from.value_or(core::Timestamp{core::Duration::max()});
-    const auto live = schedule_lines((dir / "trace.jsonl").string(), since);
-    const auto replayed = schedule_lines((dir / "replay" / "trace.jsonl").string(), since);
+    const auto live = schedule_lines((dir / manifest->trace).string(), since);
+    const auto replayed = schedule_lines((dir / "replay" / io::recording::kTraceFile).string(), since);
     if (live == replayed) {
         out << fmt::format("step {}: {} scheduling decisions, identical to the live run's\n", step, live.size());
         return 0;

@@ -1,3 +1,4 @@
+#include "tapvs/io/recording.hpp"
 #include "tapvs/lab/report.hpp"
 
 #include <algorithm>
@@ -41,8 +42,8 @@ std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
         points.push_back(CapturePoint{node, port, *m, saw, std::move(frames), error.empty()});
     };
     for (const auto& d : lab.value("director", json::array())) {
-        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::sent, director_sent(json_text(d, "port")));
-        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::received, director_received(json_text(d, "port")));
+        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::sent, io::recording::sent_file(json_text(d, "port")));
+        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::received, io::recording::received_file(json_text(d, "port")));
     }
     for (const auto& h : lab.value("hosts", json::array()))
         for (const auto& i : h.value("ifaces", json::array()))
@@ -224,7 +225,7 @@ std::string item_html(const json& it) {
 
 std::string diagram_html(const json& lab, const fs::path& step, const std::string& ipvsadm) {
     const auto points = points_of(lab, step);
-    const StepTrace trace = read_step_trace(step / "trace.jsonl");
+    const StepTrace trace = read_step_trace(step / io::recording::kTraceFile);
     const auto sample = sample_of(trace, ipvsadm, points);
     if (!sample) return "<p class=\"noconn\">No connection to a virtual service in this step, so no diagram.</p>\n";
     Ladder l = build_ladder(points, sample->key, "director", kMaxPackets);

@@ -43,7 +43,7 @@ for dir in "$SRC"/labs/*/; do
   grep -q $'\033' "$WORK/$name.txt" && bad "lab $name: colour codes in output that is not a terminal"
   grep -q "steps passed" "$WORK/$name.txt" || bad "lab $name: no summary line"
   last=$(ls -d "$WORK/out/$name"/step-* | sed 's/.*step-//' | sort -n | tail -1)
-  for f in director.conf eth0.pcap eth0.in.pcap eth1.pcap eth1.in.pcap trace.jsonl ipvsadm.txt step.json client-eth0.pcap; do
+  for f in director.conf recording.json eth0.pcap eth0.in.pcap eth1.pcap eth1.in.pcap trace.jsonl ipvsadm.txt step.json client-eth0.pcap; do
     [ -s "$WORK/out/$name/step-$last/$f" ] || bad "lab $name: step-$last/$f is missing or empty"
   done
   # the decisions of the last step, replayed from the recording

@@ -92,6 +92,9 @@ public:
     IpvsSysctl& sysctl() noexcept { return sysctl_; }
     const IpvsSysctl& sysctl() const noexcept { return sysctl_; }
     Stats total_stats() const noexcept;
+    // Counts the changes to the services and their real servers (add, edit, delete, flush): a
+    // front end that shows the services shows them again when this moved.
+    std::uint64_t generation() const noexcept { return generation_; }
 
     // TCP state timeouts in seconds, indexed by TcpState (ip_vs_proto_tcp.c tcp_timeouts[]).
     const std::uint32_t* tcp_timeouts() const noexcept { return tcp_timeouts_; }
@@ -154,6 +157,7 @@ private:
     IpvsConfig cfg_;
     IpvsSysctl sysctl_;
     std::vector<std::unique_ptr<VirtualService>> services_;  // creation order
+    std::uint64_t generation_ = 0;                           // generation()
     std::vector<std::unique_ptr<RealServer>> trash_;         // deleted dests still referenced
     std::unique_ptr<ConnTable> conns_;
     std::uint32_t tcp_timeouts_[static_cast<int>(TcpState::last)];

@@ -49,11 +49,9 @@ struct FrameFact {
     std::uint16_t l4_ip_id() const { return ipip ? inner_ip_id : ip_id; }
 };
 
-// The names of a step's captures in OUT/NAME/step-N/: a host interface's (taken in its namespace),
-// and what a director port sent and received (as the engine's recording names them).
+// The name of a host interface's capture in OUT/NAME/step-N/ (taken in its namespace). What a
+// director port sent and received there is named by the recording (io/recording.hpp).
 inline std::string host_capture(const std::string& host, const std::string& iface) { return host + "-" + iface + ".pcap"; }
-inline std::string director_sent(const std::string& port) { return port + ".pcap"; }
-inline std::string director_received(const std::string& port) { return port + ".in.pcap"; }
 
 // The frames of a pcap file (none if it is missing or unreadable; `error` says which).
 std::vector<FrameFact> read_facts(const std::string& path, std::string* error = nullptr);
