@@ -93,7 +93,7 @@ Reply sysctl_set(Engine& e, const cmd::SysctlSet& c) {
     return Reply{0, fmt::format("{} = {}\n", c.key, iv), {}};
 }
 
-bool same_match(const cmd::MarkRule& a, const cmd::MarkRule& b) {
+bool same_match(const core::MarkRule& a, const core::MarkRule& b) {
     return a.chain == b.chain && a.match == b.match && a.mark == b.mark && a.mask == b.mask;
 }
 

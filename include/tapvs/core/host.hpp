@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "tapvs/core/time.hpp"
-#include "tapvs/ctl/command.hpp"
+#include "tapvs/core/mark.hpp"
 #include "tapvs/net/addr.hpp"
 #include "tapvs/net/offload.hpp"
 
@@ -129,8 +129,8 @@ public:
         return routes_;
     }
     const std::vector<Route>& routes() const noexcept { return routes_; }
-    std::vector<ctl::cmd::MarkRule>& mark_rules() noexcept { return mark_rules_; }
-    const std::vector<ctl::cmd::MarkRule>& mark_rules() const noexcept { return mark_rules_; }
+    std::vector<MarkRule>& mark_rules() noexcept { return mark_rules_; }
+    const std::vector<MarkRule>& mark_rules() const noexcept { return mark_rules_; }
 
     // Rebuilds the connected routes after an address or link change.
     void refresh_connected_routes();
@@ -145,7 +145,7 @@ private:
     std::vector<Port> ports_;
     std::vector<Route> routes_;  // connected first (refreshed), then static in insertion order
     std::unordered_map<std::uint64_t, Neighbour> neigh_;
-    std::vector<ctl::cmd::MarkRule> mark_rules_;
+    std::vector<MarkRule> mark_rules_;
     HostSysctl sysctl_;
     std::map<std::string, std::string> sysctl_values_;
     std::uint32_t gen_ = 1;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "tapvs/core/ipvs_user.hpp"
+#include "tapvs/core/mark.hpp"
 #include "tapvs/net/addr.hpp"
 
 namespace tapvs::ctl {
@@ -87,21 +88,10 @@ struct SysctlGet {
     bool value_only = false;  // `sysctl -n KEY` and `cat /proc/sys/...` print the bare value
 };
 
-// iptables -t mangle ... -j MARK --set-mark N[/MASK] (only what fwmark services need).
-struct MarkMatch {
-    std::uint8_t protocol = 0;  // 0 = any, else IPPROTO_TCP / IPPROTO_UDP / ...
-    std::optional<std::pair<net::Ipv4Addr, int>> src, dst;  // address, prefix length
-    bool src_invert = false, dst_invert = false;
-    std::vector<std::uint16_t> sports, dports;  // empty = any; several from -m multiport
-    std::string in_iface;                       // -i
-    friend bool operator==(const MarkMatch&, const MarkMatch&) = default;
-};
-struct MarkRule {
+// iptables -t mangle ... -j MARK --set-mark N[/MASK]: the rule (core/mark.hpp) and what to do with it.
+using MarkMatch = core::MarkMatch;
+struct MarkRule : core::MarkRule {
     enum class Op : std::uint8_t { append, insert, del, flush } op = Op::append;
-    std::string chain = "PREROUTING";
-    MarkMatch match;
-    std::uint32_t mark = 0;
-    std::uint32_t mask = 0xffffffff;  // --set-mark V/M: (mark & ~M) ^ V
 };
 
 // `ip addr show`, `ip route`, `ip neigh`, `ip link`: print the host's tables.
