@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "tapvs/io/trace_read.hpp"
+#include "tapvs/io/trace_render.hpp"
 
 namespace tapvs::app {
 

@@ -54,6 +54,102 @@ void mac_value(Buf& b, const net::MacAddr& m) {
                    m.b[4], m.b[5]);
 }
 
+void addr_value(Buf& b, const TraceAddr& a) {
+    if (a.port) endpoint_value(b, a.ip, *a.port);
+    else ip_value(b, a.ip);
+}
+
+// The schema's visitor that writes (trace_schema.hpp): each field as `,"key":value`, in the order
+// fields() names them.
+class JsonOut {
+public:
+    explicit JsonOut(Buf& b, bool first = false) : b_(b), first_(first) {}
+
+    void text(std::string_view k, std::string_view s) {
+        key(k);
+        append_json_string(b_, s);
+    }
+    void nullable_text(std::string_view k, std::string_view s) {
+        key(k);
+        if (s.empty()) raw(b_, "null");
+        else append_json_string(b_, s);
+    }
+    template <class N>
+    void uint(std::string_view k, const N& n, std::uint64_t) {
+        key(k);
+        uint_value(b_, n);
+    }
+    template <class N>
+    void optional_uint(std::string_view k, const std::optional<N>& n, std::uint64_t max) {
+        if (n) uint(k, *n, max);
+    }
+    void boolean(std::string_view k, bool v) {
+        key(k);
+        bool_value(b_, v);
+    }
+    void addr(std::string_view k, const TraceAddr& a) {
+        key(k);
+        addr_value(b_, a);
+    }
+    void optional_addr(std::string_view k, const std::optional<TraceAddr>& a) {
+        if (a) addr(k, *a);
+    }
+    void nullable_addr(std::string_view k, const std::optional<TraceAddr>& a) {
+        key(k);
+        if (a) addr_value(b_, *a);
+        else raw(b_, "null");
+    }
+    void ip(std::string_view k, net::Ipv4Addr a) {
+        key(k);
+        ip_value(b_, a);
+    }
+    void mac(std::string_view k, const net::MacAddr& m) {
+        key(k);
+        mac_value(b_, m);
+    }
+    void nullable_mac(std::string_view k, const std::optional<net::MacAddr>& m) {
+        key(k);
+        if (m) mac_value(b_, *m);
+        else raw(b_, "null");
+    }
+    template <class T, class F>
+    void list(std::string_view k, std::vector<T>& items, F f) {
+        key(k);
+        b_.push_back('[');
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i) b_.push_back(',');
+            b_.push_back('{');
+            JsonOut item(b_, true);
+            f(item, items[i]);
+            b_.push_back('}');
+        }
+        b_.push_back(']');
+    }
+    void text_list(std::string_view k, const std::vector<std::string>& items) {
+        key(k);
+        b_.push_back('[');
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            if (i) b_.push_back(',');
+            append_json_string(b_, items[i]);
+        }
+        b_.push_back(']');
+    }
+    void require(bool, std::string_view) {}  // the writer's records are whole
+
+private:
+    void key(std::string_view k) {
+        if (!first_) b_.push_back(',');
+        first_ = false;
+        b_.push_back('"');
+        raw(b_, k);
+        raw(b_, "\":");
+    }
+    Buf& b_;
+    bool first_;
+};
+
+TraceAddr endpoint(net::Ipv4Addr a, std::uint16_t port) { return TraceAddr{a, port}; }
+
 std::string_view ip_proto_name(std::uint8_t p) noexcept {
     switch (p) {
         case net::kIpProtoTcp: return "TCP";
@@ -265,52 +361,34 @@ void TraceWriter::end() {
     ++lines_;
 }
 
-void TraceWriter::port_name(core::PortId port) {
-    key(buf_, "port");
-    if (port < host_.ports().size()) append_json_string(buf_, host_.port(port).name);
-    else fmt::format_to(fmt::appender(buf_), "\"#{}\"", port);  // not a port of the host (never expected)
+std::string_view TraceWriter::port_name(core::PortId port) {
+    if (port < host_.ports().size()) return host_.port(port).name;
+    other_port_ = fmt::format("#{}", port);  // not a port of the host (never expected)
+    return other_port_;
 }
 
 void TraceWriter::write_header(const TraceHeader& h) {
-    begin(h.t, "trace");
-    key(buf_, "schema");
-    uint_value(buf_, kTraceSchemaVersion);
-    key(buf_, "tapvs");
-    append_json_string(buf_, h.tapvs);
-    key(buf_, "seed");
-    uint_value(buf_, h.seed);
-    key(buf_, "config");
-    append_json_string(buf_, h.config);
-    key(buf_, "ports");
-    buf_.push_back('[');
-    bool first = true;
+    TraceHeaderRecord<std::string_view> r;
+    r.schema = kTraceSchemaVersion;
+    r.tapvs = h.tapvs;
+    r.seed = h.seed;
+    r.config = h.config;
     for (const auto& p : host_.ports()) {
         if (p.loopback) continue;
-        if (!first) buf_.push_back(',');
-        first = false;
-        buf_.push_back('{');
-        first_key(buf_, "name");
-        append_json_string(buf_, p.name);
-        key(buf_, "mac");
-        mac_value(buf_, p.mac);
-        key(buf_, "addrs");
-        buf_.push_back('[');
-        for (std::size_t i = 0; i < p.addrs.size(); ++i) {
-            if (i) buf_.push_back(',');
-            buf_.push_back('"');
-            ip_text(buf_, p.addrs[i].addr);
-            fmt::format_to(fmt::appender(buf_), "/{}\"", p.addrs[i].prefix_len);
-        }
-        raw(buf_, "]}");
+        TracePortRecord<std::string_view> port{p.name, p.mac, {}};
+        for (const auto& a : p.addrs) port.addrs.push_back(fmt::format("{}/{}", a.addr.to_string(), a.prefix_len));
+        r.ports.push_back(std::move(port));
     }
-    buf_.push_back(']');
+    begin(h.t, "trace");
+    JsonOut out(buf_);
+    fields(out, r);
     end();
 }
 
 void TraceWriter::frame_event(std::string_view event, core::PortId port, net::ConstBytes frame,
                               const net::DropReason* reason, core::Timestamp t) {
     begin(t, event);
-    port_name(port);
+    JsonOut(buf_).text("port", port_name(port));
     if (reason) {
         key(buf_, "reason");
         buf_.push_back('"');
@@ -335,114 +413,71 @@ void TraceWriter::on_drop(core::PortId port, net::ConstBytes frame, net::DropRea
 
 void TraceWriter::on_arp(core::PortId port, ArpEvent what, net::Ipv4Addr ip, const net::MacAddr& mac,
                          core::Timestamp t) {
-    begin(t, "arp");
-    port_name(port);
-    key(buf_, "what");
-    buf_.push_back('"');
-    raw(buf_, arp_event_name(what));
-    buf_.push_back('"');
-    key(buf_, "ip");
-    ip_value(buf_, ip);
-    key(buf_, "mac");
+    TraceArpRecord<std::string_view> r;
+    r.port = port_name(port);
+    r.what = arp_event_name(what);
+    r.ip = ip;
     // A request has no answer yet and a failure never got one: no MAC to tell.
-    if (what == ArpEvent::request_sent || what == ArpEvent::failed) raw(buf_, "null");
-    else mac_value(buf_, mac);
+    if (what != ArpEvent::request_sent && what != ArpEvent::failed) r.mac = mac;
+    begin(t, "arp");
+    JsonOut out(buf_);
+    fields(out, r);
     end();
 }
 
 void TraceWriter::on_schedule(const core::SchedPacket& pkt, const core::Decision& d, core::Timestamp t) {
-    begin(t, "schedule");
-    key(buf_, "proto");
-    buf_.push_back('"');
-    raw(buf_, core::proto_name(pkt.protocol));
-    buf_.push_back('"');
-    key(buf_, "client");
-    endpoint_value(buf_, pkt.saddr, pkt.sport);
-    if (d.svc && d.svc->is_fwmark()) {
-        key(buf_, "fwmark");
-        uint_value(buf_, d.svc->key.fwmark);
-    } else {
-        key(buf_, "vip");
-        endpoint_value(buf_, pkt.daddr, pkt.dport);
-    }
-    key(buf_, "scheduler");
-    if (d.svc) append_json_string(buf_, d.svc->sched_name);
-    else raw(buf_, "null");
-    key(buf_, "rs");
-    if (d.dest) endpoint_value(buf_, d.dest->addr, d.dest->port);
-    else raw(buf_, "null");
-    key(buf_, "method");
+    TraceScheduleRecord<std::string_view> r;
+    r.proto = core::proto_name(pkt.protocol);
+    r.client = endpoint(pkt.saddr, pkt.sport);
+    if (d.svc && d.svc->is_fwmark()) r.fwmark = d.svc->key.fwmark;
+    else r.vip = endpoint(pkt.daddr, pkt.dport);
+    if (d.svc) r.scheduler = d.svc->sched_name;
     if (d.dest) {
-        buf_.push_back('"');
-        raw(buf_, core::fwd_trace_name(d.dest->fwd));
-        buf_.push_back('"');
-    } else {
-        raw(buf_, "null");
+        r.rs = endpoint(d.dest->addr, d.dest->port);
+        r.method = core::fwd_trace_name(d.dest->fwd);
     }
-    key(buf_, "persistent");
-    bool_value(buf_, d.persistent);
-    key(buf_, "why");
-    append_json_string(buf_, d.why);
+    r.persistent = d.persistent;
+    r.why = d.why;
+    begin(t, "schedule");
+    JsonOut out(buf_);
+    fields(out, r);
     end();
 }
 
-void TraceWriter::conn_fields(const core::Connection& c) {
-    key(buf_, "conn");
-    uint_value(buf_, c.id);
-    key(buf_, "proto");
-    buf_.push_back('"');
-    raw(buf_, core::proto_name(c.protocol));
-    buf_.push_back('"');
-    key(buf_, "client");
-    endpoint_value(buf_, c.caddr, c.cport);
-    key(buf_, "vip");
-    endpoint_value(buf_, c.vaddr, c.vport);
-    if (c.fwmark) {
-        key(buf_, "fwmark");
-        uint_value(buf_, c.fwmark);
-    }
-    key(buf_, "rs");
-    endpoint_value(buf_, c.daddr, c.dport);
-    key(buf_, "method");
-    buf_.push_back('"');
-    raw(buf_, core::fwd_trace_name(c.fwd()));
-    buf_.push_back('"');
+void TraceWriter::conn_event(TraceEventKind kind, const core::Connection& c, core::TcpState old_state,
+                             core::Timestamp t) {
+    TraceConnRecord<std::string_view> r;
+    r.kind = kind;
+    r.id = c.id;
+    r.proto = core::proto_name(c.protocol);
+    r.client = endpoint(c.caddr, c.cport);
+    r.vip = endpoint(c.vaddr, c.vport);
+    if (c.fwmark) r.fwmark = c.fwmark;
+    r.rs = endpoint(c.daddr, c.dport);
+    r.method = core::fwd_trace_name(c.fwd());
+    r.state = trace_state_name(c.protocol, c.state);
+    r.old_state = trace_state_name(c.protocol, old_state);
+    r.timeout = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(c.timeout).count());
+    r.inpkts = c.inpkts;
+    r.outpkts = c.outpkts;
+    r.inbytes = c.inbytes;
+    r.outbytes = c.outbytes;
+    begin(t, trace_event_name(kind));
+    JsonOut out(buf_);
+    fields(out, r);
+    end();
 }
 
 void TraceWriter::on_conn_new(const core::Connection& c, core::Timestamp t) {
-    begin(t, "conn_new");
-    conn_fields(c);
-    key(buf_, "state");
-    append_json_string(buf_, trace_state_name(c.protocol, c.state));
-    end();
+    conn_event(TraceEventKind::conn_new, c, c.state, t);
 }
 
 void TraceWriter::on_conn_state(const core::Connection& c, core::TcpState old_state, core::Timestamp t) {
-    begin(t, "conn_state");
-    conn_fields(c);
-    key(buf_, "old");
-    append_json_string(buf_, trace_state_name(c.protocol, old_state));
-    key(buf_, "new");
-    append_json_string(buf_, trace_state_name(c.protocol, c.state));
-    key(buf_, "timeout");
-    uint_value(buf_, static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(c.timeout).count()));
-    end();
+    conn_event(TraceEventKind::conn_state, c, old_state, t);
 }
 
 void TraceWriter::on_conn_expire(const core::Connection& c, core::Timestamp t) {
-    begin(t, "conn_expire");
-    conn_fields(c);
-    key(buf_, "state");
-    append_json_string(buf_, trace_state_name(c.protocol, c.state));
-    key(buf_, "inpkts");
-    uint_value(buf_, c.inpkts);
-    key(buf_, "outpkts");
-    uint_value(buf_, c.outpkts);
-    key(buf_, "inbytes");
-    uint_value(buf_, c.inbytes);
-    key(buf_, "outbytes");
-    uint_value(buf_, c.outbytes);
-    end();
+    conn_event(TraceEventKind::conn_expire, c, c.state, t);
 }
 
 }  // namespace tapvs::io

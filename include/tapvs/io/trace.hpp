@@ -1,5 +1,6 @@
 // The decision trace: every event of the engine as one JSON object per line (trace.jsonl).
-// The schema (version kTraceSchemaVersion) is documented in docs/trace.md; trace_read.hpp reads it back.
+// The schema (version kTraceSchemaVersion) is documented in docs/trace.md; its records and their fields are
+// defined once in trace_schema.hpp, which this writer and the reader (trace_read.hpp) both run.
 //
 //   io::TraceWriter trace(file, engine.host());
 //   trace.write_header({.t = start, .seed = 1, .config = "director.conf"});  // after the config named the ports
@@ -19,11 +20,9 @@
 #include <fmt/format.h>
 
 #include "tapvs/core/engine.hpp"
+#include "tapvs/io/trace_schema.hpp"
 
 namespace tapvs::io {
-
-// The version written in the header line ("schema"); bump it when a field changes meaning or goes away.
-inline constexpr int kTraceSchemaVersion = 1;
 
 // tapvs's own version (CMake's project(VERSION)), for the header line.
 std::string_view tapvs_version() noexcept;
@@ -63,13 +62,14 @@ private:
     void end();
     void frame_event(std::string_view event, core::PortId port, net::ConstBytes frame, const net::DropReason* reason,
                      core::Timestamp t);
-    void conn_fields(const core::Connection& c);
-    void port_name(core::PortId port);
+    void conn_event(TraceEventKind kind, const core::Connection& c, core::TcpState old_state, core::Timestamp t);
+    std::string_view port_name(core::PortId port);
 
     std::ostream& out_;
     const core::Host& host_;
     fmt::memory_buffer buf_;
     std::uint64_t lines_ = 0;
+    std::string other_port_;  // port_name() of an id the host does not have
 };
 
 // ---- the pieces the writer is made of, public for the reader and the tests ----

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "tapvs/io/trace.hpp"
-#include "tapvs/io/trace_read.hpp"
+#include "tapvs/io/trace_render.hpp"
 
 using namespace tapvs;
 using namespace tapvs::test;

@@ -8,7 +8,7 @@
 #include "support/frame_builder.hpp"
 #include "tapvs/core/host.hpp"
 #include "tapvs/io/trace.hpp"
-#include "tapvs/io/trace_read.hpp"
+#include "tapvs/io/trace_render.hpp"
 #include "tapvs/net/drop_reason.hpp"
 
 using namespace tapvs;
