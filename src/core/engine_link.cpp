@@ -36,7 +36,7 @@ void Engine::Impl::arp_request(PortId port, net::Ipv4Addr target, net::Ipv4Addr 
     // arp_solicit(): the packet's own source when it is ours and arp_announce < 2, else the port's
     // address on the target's subnet (inet_select_addr).
     net::Ipv4Addr spa = hint_src;
-    const int announce = e.host_.conf(p.name, "arp_announce", 0);
+    const int announce = e.host_.conf(port, &InterfaceConf::arp_announce, 0);
     PortId on = kNoPort;
     if (hint_src.is_zero() || !e.host_.is_local(hint_src, &on) || announce >= 2 ||
         (announce == 1 && on != port))
@@ -171,7 +171,7 @@ void Engine::Impl::arp_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame&
     bool ours = !tip.is_zero() && host.is_local(tip, &owner) && owner != kNoPort;
     const Port& p = host.port(in);
     if (ours) {
-        const int ignore = host.conf(p.name, "arp_ignore", 0);
+        const int ignore = host.conf(in, &InterfaceConf::arp_ignore, 0);
         if (ignore >= 1 && owner != in) ours = false;
         if (ours && ignore == 2) {
             bool same_subnet = false;

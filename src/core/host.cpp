@@ -10,6 +10,10 @@ PortId Host::port_id(std::string_view name) {
     Port p;
     p.name = std::string(name);
     p.loopback = name == "lo";
+    if (auto it = conf_other_.find(name); it != conf_other_.end()) {  // set before the port was made
+        p.conf = it->second;
+        conf_other_.erase(it);
+    }
     p.up = p.loopback;
     p.mtu = p.loopback ? 65536 : 1500;
     // A locally administered MAC of the director's own ("02:74:76" = 't' 'v'), distinct per port.
@@ -130,21 +134,39 @@ std::uint32_t Host::mark_for(PortId in, std::uint8_t protocol, net::Ipv4Addr src
     return mark;
 }
 
-int Host::conf(std::string_view dev, std::string_view name, int fallback) const {
-    auto read = [&](std::string_view scope) -> std::optional<int> {
-        std::string key = "net.ipv4.conf." + std::string(scope) + "." + std::string(name);
-        auto it = sysctl_values_.find(key);
-        if (it == sysctl_values_.end()) return std::nullopt;
-        int v = 0;
-        auto [p, ec] = std::from_chars(it->second.data(), it->second.data() + it->second.size(), v);
-        if (ec != std::errc{}) return std::nullopt;
-        return v;
+InterfaceConf::Field InterfaceConf::field(std::string_view name) noexcept {
+    static constexpr std::pair<std::string_view, Field> kFields[] = {
+        {"arp_ignore", &InterfaceConf::arp_ignore},
+        {"arp_announce", &InterfaceConf::arp_announce},
+        {"rp_filter", &InterfaceConf::rp_filter},
+        {"arp_filter", &InterfaceConf::arp_filter},
+        {"proxy_arp", &InterfaceConf::proxy_arp},
+        {"send_redirects", &InterfaceConf::send_redirects},
+        {"accept_redirects", &InterfaceConf::accept_redirects},
+        {"accept_source_route", &InterfaceConf::accept_source_route},
+        {"forwarding", &InterfaceConf::forwarding},
+        {"log_martians", &InterfaceConf::log_martians},
     };
-    // arp_ignore / arp_announce / rp_filter use the maximum of conf.all and conf.IF.
-    std::optional<int> all = read("all");
-    std::optional<int> own = read(dev);
-    if (!all && !own) return fallback;
-    return std::max(all.value_or(0), own.value_or(0));
+    for (const auto& [n, f] : kFields)
+        if (n == name) return f;
+    return nullptr;
+}
+
+InterfaceConf& Host::conf_of(std::string_view dev) {
+    if (dev == "all") return conf_all_;
+    if (dev == "default") return conf_default_;
+    if (auto id = find_port(dev)) return ports_[*id].conf;
+    auto it = conf_other_.find(dev);
+    if (it == conf_other_.end()) it = conf_other_.emplace(std::string(dev), InterfaceConf{}).first;
+    return it->second;
+}
+
+const InterfaceConf* Host::find_conf(std::string_view dev) const noexcept {
+    if (dev == "all") return &conf_all_;
+    if (dev == "default") return &conf_default_;
+    if (auto id = find_port(dev)) return &ports_[*id].conf;
+    auto it = conf_other_.find(dev);
+    return it == conf_other_.end() ? nullptr : &it->second;
 }
 
 void Host::refresh_connected_routes() {

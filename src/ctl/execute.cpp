@@ -56,6 +56,25 @@ int* ipvs_sysctl(core::IpvsSysctl& s, std::string_view name) {
     return nullptr;
 }
 
+// net.ipv4.conf.DEV.NAME as its interface and typed field (a '.' of the interface's name is spelled
+// '/' in the dotted key); nullopt for any other key.
+struct ConfKey {
+    std::string dev;
+    core::InterfaceConf::Field field;
+};
+std::optional<ConfKey> conf_key(std::string_view key) {
+    constexpr std::string_view conf = "net.ipv4.conf.";
+    if (!key.starts_with(conf)) return std::nullopt;
+    key.remove_prefix(conf.size());
+    const auto dot = key.rfind('.');
+    if (dot == std::string_view::npos || dot == 0) return std::nullopt;
+    auto field = core::InterfaceConf::field(key.substr(dot + 1));
+    if (!field) return std::nullopt;
+    std::string dev(key.substr(0, dot));
+    std::replace(dev.begin(), dev.end(), '/', '.');
+    return ConfKey{std::move(dev), field};
+}
+
 std::string sysctl_value(const Engine& e, const std::string& key) {
     const Host& h = e.host();
     if (key == "net.ipv4.ip_forward") return h.sysctl().ip_forward ? "1" : "0";
@@ -65,6 +84,10 @@ std::string sysctl_value(const Engine& e, const std::string& key) {
     if (key.starts_with(vs)) {
         auto& s = const_cast<core::IpvsSysctl&>(e.ipvs().sysctl());
         if (int* v = ipvs_sysctl(s, std::string_view(key).substr(vs.size()))) return std::to_string(*v);
+    }
+    if (const auto ck = conf_key(key)) {
+        const core::InterfaceConf* c = h.find_conf(ck->dev);
+        return c && (c->*ck->field) ? std::to_string(*(c->*ck->field)) : "0";
     }
     auto it = h.sysctl_values().find(key);
     if (it != h.sysctl_values().end()) return it->second;
@@ -86,6 +109,8 @@ Reply sysctl_set(Engine& e, const cmd::SysctlSet& c) {
     } else if (c.key.starts_with(vs)) {
         if (int* field = ipvs_sysctl(e.ipvs().sysctl(), std::string_view(c.key).substr(vs.size()))) *field = iv;
         h.sysctl_values()[c.key] = std::to_string(iv);
+    } else if (const auto ck = conf_key(c.key)) {
+        h.conf_of(ck->dev).*ck->field = iv;
     } else {
         h.sysctl_values()[c.key] = std::to_string(iv);
     }

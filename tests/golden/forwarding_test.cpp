@@ -249,11 +249,11 @@ TEST_CASE("host: ARP for the VIP is answered with the port's MAC", "[golden][arp
 
 TEST_CASE("host: arp_ignore=1 answers only for addresses of the receiving port", "[golden][arp]") {
     Director d(false);
-    d.engine.host().sysctl_values()["net.ipv4.conf.all.arp_ignore"] = "1";
+    d.engine.host().conf_of("all").arp_ignore = 1;
     auto req_dip = FrameBuilder{}.eth(Guide::kClientMac, net::MacAddr::broadcast())
                        .arp_request(Guide::kClientMac, Guide::kClient, Guide::kDip).build();
     CHECK(d.feed(d.eth0, req_dip).empty());  // the DIP lives on eth1
-    d.engine.host().sysctl_values()["net.ipv4.conf.all.arp_ignore"] = "0";
+    d.engine.host().conf_of("all").arp_ignore = 0;
     CHECK(d.feed(d.eth0, req_dip).size() == 1);
 }
 

@@ -3,6 +3,7 @@
 // engine (engine.hpp) moves frames through it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -31,6 +32,17 @@ struct PortAddr {
     }
 };
 
+// net.ipv4.conf.{all,default,IF}.NAME: the per-interface sysctls tapvs knows, typed. Unset: never
+// written (`sysctl` shows 0). The kernel acts on max(conf.all, conf.IF) for those it reads
+// (IN_DEV_ARP_IGNORE, IN_DEV_ARP_ANNOUNCE, IN_DEV_RPFILTER): Host::conf().
+struct InterfaceConf {
+    std::optional<int> arp_ignore, arp_announce, rp_filter, arp_filter, proxy_arp, send_redirects, accept_redirects,
+        accept_source_route, forwarding, log_martians;
+    using Field = std::optional<int> InterfaceConf::*;
+    // The field a sysctl name ("arp_ignore") stands for; nullptr when it is none of them.
+    static Field field(std::string_view name) noexcept;
+};
+
 struct Port {
     std::string name;
     net::MacAddr mac;
@@ -38,6 +50,7 @@ struct Port {
     bool up = false;
     bool loopback = false;  // "lo": addresses are local, no frames go in or out
     std::vector<PortAddr> addrs;  // the first is the primary
+    InterfaceConf conf;           // net.ipv4.conf.NAME.*
 };
 
 // One route. Connected routes come from the ports' addresses (proto kernel); static ones from
@@ -121,8 +134,18 @@ public:
     // Every other known sysctl, by dotted key (shown by `sysctl KEY`).
     std::map<std::string, std::string>& sysctl_values() noexcept { return sysctl_values_; }
     const std::map<std::string, std::string>& sysctl_values() const noexcept { return sysctl_values_; }
-    // An integer per-interface sysctl (net.ipv4.conf.IF.NAME), falling back to conf.all.
-    int conf(std::string_view dev, std::string_view name, int fallback) const;
+    // net.ipv4.conf.DEV.*: DEV "all", "default", a port's name, or another interface's (kept, and
+    // the port's own once a port of that name is made).
+    InterfaceConf& conf_of(std::string_view dev);
+    const InterfaceConf* find_conf(std::string_view dev) const noexcept;
+    // What the kernel acts on for `port`: max(conf.all, conf.PORT) of field `f`; `fallback` when
+    // neither was ever set. No string work: this is on the packet path (ARP).
+    int conf(PortId port, InterfaceConf::Field f, int fallback) const noexcept {
+        const std::optional<int>& all = conf_all_.*f;
+        const std::optional<int>& own = ports_[port].conf.*f;
+        if (!all && !own) return fallback;
+        return std::max(all.value_or(0), own.value_or(0));
+    }
 
     std::vector<Route>& edit_routes() noexcept {
         ++gen_;
@@ -148,6 +171,8 @@ private:
     std::vector<MarkRule> mark_rules_;
     HostSysctl sysctl_;
     std::map<std::string, std::string> sysctl_values_;
+    InterfaceConf conf_all_, conf_default_;
+    std::map<std::string, InterfaceConf, std::less<>> conf_other_;  // interfaces that are not ports (yet)
     std::uint32_t gen_ = 1;
     // Flat copies of the local and subnet-broadcast addresses, rebuilt when gen_ moved.
     void refresh_flat() const;

@@ -137,3 +137,30 @@ TEST_CASE("guide: host commands print and fail as their tools do", "[ctl][guide]
     REQUIRE(r);
     CHECK(r->via == net::Ipv4Addr::parse("172.16.0.1"));
 }
+
+TEST_CASE("guide: per-interface sysctls are the host's typed conf, the kernel's max(all, IF) on the packet path",
+          "[ctl][guide][sysctl]") {
+    core::Engine e;
+    auto run = [&](const std::string& line) {
+        auto c = ctl::parse_config(line + "\n", "x.conf");
+        REQUIRE(c.ok());
+        REQUIRE(c.value().size() == 1);
+        return ctl::execute(e, c.value().front().cmd, {});
+    };
+    // Set before the interface is a port: kept, and the port's own once it is made.
+    CHECK(run("echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_ignore").status == 0);
+    CHECK(run("sysctl net.ipv4.conf.eth0.arp_announce").out == "net.ipv4.conf.eth0.arp_announce = 0\n");
+    CHECK(run("ip link set eth0 up").status == 0);
+    const core::PortId eth0 = e.host().port_id("eth0");
+    CHECK(e.host().conf(eth0, &core::InterfaceConf::arp_ignore, 0) == 1);
+    CHECK(e.host().conf(eth0, &core::InterfaceConf::arp_announce, 7) == 7);  // never set: the caller's default
+    CHECK(run("sysctl -w net.ipv4.conf.all.arp_announce=2").out == "net.ipv4.conf.all.arp_announce = 2\n");
+    CHECK(e.host().conf(eth0, &core::InterfaceConf::arp_announce, 0) == 2);
+    CHECK(run("sysctl -w net.ipv4.conf.all.arp_ignore=0").status == 0);
+    CHECK(e.host().conf(eth0, &core::InterfaceConf::arp_ignore, 0) == 1);  // max(all, eth0)
+    CHECK(run("cat /proc/sys/net/ipv4/conf/eth0/arp_ignore").out == "1\n");
+    // A '.' of an interface's name is '/' in the dotted key, as procps spells it.
+    CHECK(run("sysctl -w net/ipv4/conf/eth0.100/rp_filter=2").status == 0);
+    CHECK(run("ip link set eth0.100 up").status == 0);
+    CHECK(e.host().conf(e.host().port_id("eth0.100"), &core::InterfaceConf::rp_filter, 0) == 2);
+}
