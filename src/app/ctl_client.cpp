@@ -4,16 +4,12 @@
 #include <iostream>
 #include <iterator>
 
+#include "tapvs/ctl/programs.hpp"
 #include "tapvs/io/control.hpp"
 
 namespace tapvs::app {
 
 namespace {
-
-std::string_view basename(std::string_view p) {
-    const auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
 
 // ipvsadm.c: -R / --restore reads the rules from standard input.
 bool wants_stdin(const std::vector<std::string>& words) {
@@ -32,8 +28,7 @@ void write_all(std::FILE* f, const std::string& s) {
 int ctl_client(std::string_view self, std::vector<std::string> words) {
     io::ControlRequest req;
     req.words = std::move(words);
-    const std::string_view program = basename(req.words.at(0));
-    if ((program == "ipvsadm" || program == "tapvsadm") && wants_stdin(req.words))
+    if (ctl::is_ipvsadm(req.words.at(0)) && wants_stdin(req.words))
         req.payload = std::string(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
 
     const std::string path = io::control_socket_path();

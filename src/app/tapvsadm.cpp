@@ -12,8 +12,7 @@
 #include "tapvs/ctl/config.hpp"
 
 int main(int argc, char** argv) {
-    std::string_view self = argc > 0 ? std::string_view(argv[0]) : "tapvsadm";
-    if (const auto slash = self.rfind('/'); slash != std::string_view::npos) self = self.substr(slash + 1);
+    const std::string_view self = tapvs::ctl::program_name(argc > 0 ? std::string_view(argv[0]) : "tapvsadm");
     std::vector<std::string> words;
     if (self != "ipvsadm" && argc > 1 && tapvs::ctl::is_known_program(argv[1]))
         words.assign(argv + 1, argv + argc);  // a host line: `tapvsadm ip addr add ...`

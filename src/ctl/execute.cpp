@@ -170,7 +170,7 @@ Reply show(const Engine& e, const cmd::Show& c) {
                     if (!p.loopback && a.prefix_len < 31)
                         brd = " brd " + net::Ipv4Addr{a.addr.host_order | ~net::prefix_mask(a.prefix_len)}.to_string();
                     out += fmt::format("    inet {}/{}{} scope {} {}\n       valid_lft forever preferred_lft forever\n",
-                                       a.addr.to_string(), a.prefix_len, brd, p.loopback ? "host" : "global",
+                                       a.addr, a.prefix_len, brd, p.loopback ? "host" : "global",
                                        a.label.empty() ? p.name : a.label);
                 }
             }
@@ -178,7 +178,7 @@ Reply show(const Engine& e, const cmd::Show& c) {
         case cmd::Show::What::route:
             for (const auto& r : h.routes()) {
                 if (r.port != core::kNoPort && !c.dev.empty() && h.port(r.port).name != c.dev) continue;
-                std::string dst = r.prefix_len == 0 ? "default" : fmt::format("{}/{}", r.dst.to_string(), r.prefix_len);
+                std::string dst = r.prefix_len == 0 ? "default" : fmt::format("{}/{}", r.dst, r.prefix_len);
                 if (r.prefix_len == 32 && !r.connected) dst = r.dst.to_string();
                 std::string via = r.via ? " via " + r.via->to_string() : "";
                 std::string dev = r.port != core::kNoPort ? " dev " + h.port(r.port).name : "";
@@ -203,7 +203,7 @@ Reply show(const Engine& e, const cmd::Show& c) {
                 std::string ll = (n->state == core::NeighState::reachable || n->state == core::NeighState::permanent)
                                      ? " lladdr " + n->mac.to_string()
                                      : "";
-                out += fmt::format("{} dev {}{} {}\n", n->addr.to_string(), h.port(n->port).name, ll, state);
+                out += fmt::format("{} dev {}{} {}\n", n->addr, h.port(n->port).name, ll, state);
             }
             break;
         }

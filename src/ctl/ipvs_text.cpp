@@ -93,12 +93,6 @@ std::string strerror_for(IpvsFunc f, core::IpvsErr e) {
 
 // ---- names and numbers ----
 
-std::string ip_str(std::uint32_t a) {
-    return fmt::format("{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-}
-// addrport_to_anyname(): always the FMT_NUMERIC form (tapvs has no resolver in the core).
-std::string addrport(net::Ipv4Addr a, std::uint16_t port) { return fmt::format("{}:{}", ip_str(a.host_order), port); }
-
 constexpr std::uint8_t kIpprotoSctp = 132;
 
 // ipvsadm.c protocol_name()
@@ -326,7 +320,8 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
         auto mark = static_cast<int>(se.key.fwmark);
         svc_name = f.rule ? fmt::format("-f {}", mark) : fmt::format("FWM  {}", mark);
     } else {
-        std::string vname = addrport(se.key.addr, se.key.port);
+        // addrport_to_anyname(): always the FMT_NUMERIC form (tapvs has no resolver in the core)
+        std::string vname = net::Endpoint{se.key.addr, se.key.port}.to_string();
         if (f.rule) {
             svc_name = fmt::format("{} {}", option_from_protocol(se.key.protocol), vname);
         } else {
@@ -341,7 +336,7 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
         out += fmt::format("-A {} -s {}", svc_name, se.sched_name);
         if (persistent) {
             out += fmt::format(" -p {}", se.timeout_s);
-            if (se.netmask != 0xffffffffu) out += fmt::format(" -M {}", ip_str(se.netmask));
+            if (se.netmask != 0xffffffffu) out += fmt::format(" -M {}", net::Ipv4Addr{se.netmask});
         }
         if (!se.pe_name.empty()) out += fmt::format(" --pe {}", se.pe_name);
         if (se.flags & core::kSvcOnePacket) out += " -o";
@@ -366,7 +361,7 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
         if (sched_flags) out += " (" + sched_flags_text(se) + ")";
         if (persistent) {
             out += fmt::format(" persistent {}", se.timeout_s);
-            if (se.netmask != 0xffffffffu) out += fmt::format(" mask {}", ip_str(se.netmask));
+            if (se.netmask != 0xffffffffu) out += fmt::format(" mask {}", net::Ipv4Addr{se.netmask});
             if (!se.pe_name.empty()) out += fmt::format(" pe {}", se.pe_name);
         }
         if (se.flags & core::kSvcOnePacket) out += " ops";
@@ -380,7 +375,7 @@ void print_service_entry(std::string& out, const core::VirtualService& se, const
     if (!f.nosort) glibc_qsort(dests, cmp_dests);
 
     for (const core::RealServer* e : dests) {
-        std::string dname = addrport(e->addr, e->port);
+        std::string dname = e->endpoint().to_string();
         if (!f.rule && dname.size() > 28) dname.resize(28);  // dname[28] = '\0' (IPv4)
         if (f.rule) {
             if (e->fwd == core::FwdMethod::tunnel) print_tunnel_rule(out, svc_name, dname, *e);
@@ -473,8 +468,8 @@ void list_conn(std::string& out, const core::Ipvs& ipvs, bool persistent_conn, c
         std::string expire = fmt::format("{:02}:{:02}", expires / 60, expires % 60);
         // tapvs connections carry no persistence-engine data, so the line never has the pe columns.
         out += fmt::format("{:<3} {:<6} {:<11} {:<18} {:<18} {}\n", conn_proto_name(c.protocol), expire,
-                           conn_state_name(c), addrport(c.caddr, c.cport), addrport(c.vaddr, c.vport),
-                           addrport(c.daddr, c.dport));
+                           conn_state_name(c), net::Endpoint{c.caddr, c.cport}, net::Endpoint{c.vaddr, c.vport},
+                           net::Endpoint{c.daddr, c.dport});
     });
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "tapvs/ctl/config.hpp"
+#include "tapvs/ctl/programs.hpp"
 #include "tapvs/lab/lab_file.hpp"
 #include "tapvs/lab/topology.hpp"
 
@@ -108,7 +109,7 @@ Verdict judge_line(const std::string& text, bool director) {
                                             "never by a shell, and may not hold shell syntax in any form",
                                             c, x.text));
     const std::string& given = w[0].text;
-    const std::string program = fs::path(given).filename().string();
+    const std::string program(ctl::program_name(given));
     if (given.find('/') != std::string::npos) {
         const std::string dir = fs::path(given).parent_path().string();
         if (dir != "/sbin" && dir != "/bin" && dir != "/usr/sbin" && dir != "/usr/bin")
@@ -129,7 +130,7 @@ Verdict judge_line(const std::string& text, bool director) {
     if (is_skipped_program(program)) return skip_or_reject(program, w);
     const bool known = director ? ctl::is_known_program(program) : lab::is_host_program(program);
     if (!known) {
-        if (!director && (program == "ipvsadm" || program == "tapvsadm"))
+        if (!director && ctl::is_ipvsadm(program))
             return rejected("ipvsadm belongs on the director; this host is not one");
         return rejected(fmt::format("`{}' is not a program a submission runs: on {} they are {}", program,
                                     director ? "the director" : "a host", director ? kDirectorPrograms : kHostPrograms));

@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "tapvs/ctl/programs.hpp"
+
 namespace tapvs::grade {
 
 namespace fs = std::filesystem;
@@ -70,7 +72,7 @@ bool looks_like_command(const std::string& comment) {
     std::istringstream in(trim(std::string_view(comment).substr(1)));
     std::string w;
     in >> w;
-    w = w.substr(w.rfind('/') + 1);
+    w = std::string(ctl::program_name(w));
     static const char* kPrograms[] = {"ipvsadm", "ifconfig", "route", "ip", "echo", "sysctl", "cat", "iptables",
                                       "yum", "modprobe", "service", "systemctl", "apt-get"};
     return std::any_of(std::begin(kPrograms), std::end(kPrograms), [&](const char* p) { return w == p; });

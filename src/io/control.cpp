@@ -85,11 +85,6 @@ std::string frame(std::string body) {
 
 ctl::Reply control_error(std::string msg) { return ctl::Reply{1, {}, "tapvs: control: " + msg + "\n"}; }
 
-std::string_view basename(std::string_view p) {
-    const auto slash = p.rfind('/');
-    return slash == std::string_view::npos ? p : p.substr(slash + 1);
-}
-
 // A word as the configuration language reads it back: as is when plain, else in single quotes. A
 // request's word ">" is the redirection (parse_command_multi's string form), so it stays bare.
 std::string shell_word(const std::string& w) {
@@ -192,10 +187,9 @@ std::string control_socket_path(const std::string& explicit_path) {
 
 ctl::Reply serve_request(core::Engine& engine, const ControlRequest& req, core::Timestamp now) {
     if (req.words.empty()) return control_error("no command");
-    const std::string_view name = basename(req.words[0]);
     ctl::IpvsadmContext ctx;
     ctx.program = req.words[0];  // ipvsadm prints argv[0] in its usage text
-    if (name == "ipvsadm" || name == "tapvsadm") {
+    if (ctl::is_ipvsadm(req.words[0])) {
         const std::span<const std::string> args(req.words.data() + 1, req.words.size() - 1);
         auto parsed = ctl::parse_ipvsadm(args, ctx);
         if (!parsed) return parsed.error();
@@ -217,8 +211,7 @@ ctl::Reply serve_request(core::Engine& engine, const ControlRequest& req, core::
 std::vector<std::string> recordable_lines(const ControlRequest& req) {
     std::vector<std::string> lines;
     if (req.words.empty()) return lines;
-    const std::string_view name = basename(req.words[0]);
-    if (name == "ipvsadm" || name == "tapvsadm") {
+    if (ctl::is_ipvsadm(req.words[0])) {
         const std::span<const std::string> args(req.words.data() + 1, req.words.size() - 1);
         auto parsed = ctl::parse_ipvsadm(args);
         if (!parsed || reads_only(*parsed)) return lines;

@@ -38,9 +38,7 @@ std::optional<MacAddr> MacAddr::parse(std::string_view text) {
     return m;
 }
 
-std::string MacAddr::to_string() const {
-    return fmt::format("{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3], b[4], b[5]);
-}
+std::string MacAddr::to_string() const { return fmt::format("{}", *this); }
 
 bool MacAddr::is_broadcast() const noexcept { return *this == broadcast(); }
 bool MacAddr::is_zero() const noexcept { return *this == MacAddr{}; }
@@ -65,10 +63,7 @@ std::optional<Ipv4Addr> Ipv4Addr::parse(std::string_view text) {
     return Ipv4Addr{value};
 }
 
-std::string Ipv4Addr::to_string() const {
-    return fmt::format("{}.{}.{}.{}", host_order >> 24, (host_order >> 16) & 0xff, (host_order >> 8) & 0xff,
-                       host_order & 0xff);
-}
+std::string Ipv4Addr::to_string() const { return fmt::format("{}", *this); }
 
 int mask_prefix_len(std::uint32_t mask) noexcept {
     int len = 0;
@@ -76,6 +71,6 @@ int mask_prefix_len(std::uint32_t mask) noexcept {
     return prefix_mask(len) == mask ? len : -1;
 }
 
-std::string Endpoint::to_string() const { return fmt::format("{}:{}", addr.to_string(), port); }
+std::string Endpoint::to_string() const { return fmt::format("{}", *this); }
 
 }  // namespace tapvs::net

@@ -27,6 +27,7 @@
 
 #include "tapvs/ctl/command.hpp"
 #include "tapvs/ctl/ipvsadm.hpp"
+#include "tapvs/ctl/programs.hpp"  // is_known_program(), program_name(), is_ipvsadm()
 #include "tapvs/ctl/tokenize.hpp"
 #include "tapvs/util/result.hpp"
 
@@ -47,12 +48,9 @@ struct ConfigError {
     std::string to_string() const;  // "FILE:LINE: MESSAGE"
 };
 
-// The programs whose lines parse_command_multi() takes (by basename): ipvsadm, tapvsadm, ip, ifconfig,
-// route, sysctl, echo, cat, iptables, iptables-nft, iptables-legacy.
-bool is_known_program(std::string_view name);
-
-// One command line, dispatched on the basename of its first word: ipvsadm / tapvsadm, ip,
-// ifconfig, route, sysctl, echo, cat, iptables (-nft, -legacy). Some lines give several commands
+// One command line, dispatched on the program_name() of its first word (ctl/programs.hpp):
+// ipvsadm / tapvsadm, ip, ifconfig, route, sysctl, echo, cat, iptables (-nft, -legacy), the
+// programs of kPrograms; any other is refused (status 127). Some lines give several commands
 // (`sysctl -w a=1 b=2`, `ifconfig eth0 ADDR up`) and some none (`iptables -F` of the filter
 // table): parse_command_multi returns them all, in order. In the string forms a word ">" is the
 // redirection operator.

@@ -1,4 +1,6 @@
-// Address value types: MAC, IPv4, and an IPv4 endpoint. Small, comparable, hashable.
+// Address value types: MAC, IPv4, and an IPv4 endpoint. Small, comparable, hashable, and
+// formattable: fmt::format("{}", addr) is the one text of each ("02:00:00:00:00:01", "10.0.0.1",
+// "10.0.0.1:80"; a width or alignment applies to the whole text); to_string() is the same.
 #pragma once
 
 #include <array>
@@ -8,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace tapvs::net {
 
@@ -54,6 +58,40 @@ struct Endpoint {
 };
 
 }  // namespace tapvs::net
+
+// One formatter per address type: the text goes through fmt's string formatter, so "{:>15}" pads it.
+template <>
+struct fmt::formatter<tapvs::net::Ipv4Addr> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(tapvs::net::Ipv4Addr a, FormatContext& ctx) const {
+        const std::uint32_t h = a.host_order;
+        char buf[16];
+        const auto r = fmt::format_to_n(buf, sizeof buf, "{}.{}.{}.{}", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, r.size), ctx);
+    }
+};
+
+template <>
+struct fmt::formatter<tapvs::net::MacAddr> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tapvs::net::MacAddr& m, FormatContext& ctx) const {
+        const auto& b = m.b;
+        char buf[17];
+        const auto r = fmt::format_to_n(buf, sizeof buf, "{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}", b[0], b[1], b[2], b[3],
+                                        b[4], b[5]);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, r.size), ctx);
+    }
+};
+
+template <>
+struct fmt::formatter<tapvs::net::Endpoint> : fmt::formatter<std::string_view> {
+    template <typename FormatContext>
+    auto format(const tapvs::net::Endpoint& e, FormatContext& ctx) const {
+        char buf[21];
+        const auto r = fmt::format_to_n(buf, sizeof buf, "{}:{}", e.addr, e.port);
+        return fmt::formatter<std::string_view>::format(std::string_view(buf, r.size), ctx);
+    }
+};
 
 template <>
 struct std::hash<tapvs::net::Ipv4Addr> {

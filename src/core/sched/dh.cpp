@@ -25,7 +25,7 @@ RealServer* DhScheduler::schedule(VirtualService&, const SchedPacket& pkt, const
     RealServer* dest = buckets_[h];
     const bool ok = dest && dest->available && dest->weight > 0 && !dest->overload;
     if (why) {
-        explain(why, "dh: hash_32(daddr {} = {:#010x}, 8) = {} -> bucket {}", shown(pkt.daddr),
+        explain(why, "dh: hash_32(daddr {} = {:#010x}, 8) = {} -> bucket {}", pkt.daddr,
                 pkt.daddr.host_order, h, h);
         if (!dest)
             explain(why, " is empty: no destination available");

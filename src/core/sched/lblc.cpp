@@ -51,16 +51,16 @@ RealServer* LblcScheduler::schedule(VirtualService& svc, const SchedPacket& pkt,
             explain(why,
                     "lblc: daddr {} is cached on {}, which is in the service, has weight {} and is not overloaded "
                     "(activeconns {}{}): cached entry used",
-                    shown(pkt.daddr), named(*d), d->weight, d->activeconns,
+                    pkt.daddr, named(*d), d->weight, d->activeconns,
                     active_of(*d) > d->weight ? " > weight, but no dest has activeconns*2 < weight" : " <= weight");
             return d;
         }
-        explain(why, "lblc: daddr {} is cached on {}, but it {}; ", shown(pkt.daddr), named(*d),
+        explain(why, "lblc: daddr {} is cached on {}, but it {}; ", pkt.daddr, named(*d),
                 !d->available  ? "was deleted from the service"
                 : d->weight <= 0 ? "has weight 0"
                                  : "is overloaded (activeconns > weight while some dest has activeconns*2 < weight)");
     } else {
-        explain(why, "lblc: daddr {} is not cached; ", shown(pkt.daddr));
+        explain(why, "lblc: daddr {} is not cached; ", pkt.daddr);
     }
     RealServer* dest = wlc_least(svc, why, "wlc over the service");
     if (!dest) return nullptr;
@@ -71,7 +71,7 @@ RealServer* LblcScheduler::schedule(VirtualService& svc, const SchedPacket& pkt,
     Table::Entry& ne = table_.insert(daddr, env.now);
     ne.payload.dest = dest;
     ++dest->refcnt;  // ip_vs_dest_hold()
-    explain(why, "; {} cached for {}", named(*dest), shown(pkt.daddr));
+    explain(why, "; {} cached for {}", named(*dest), pkt.daddr);
     return dest;
 }
 

@@ -172,7 +172,7 @@ RealServer* LblcrScheduler::schedule(VirtualService& svc, const SchedPacket& pkt
     if (en) {
         en->lastuse = env.now;
         DestSet& set = en->payload;
-        if (why) explain(why, "lblcr: daddr {} has the cached set {}; ", shown(pkt.daddr), set_names(set));
+        if (why) explain(why, "lblcr: daddr {} has the cached set {}; ", pkt.daddr, set_names(set));
         RealServer* dest = set_min(set);
         if (set.size > 1 && env.now > set.lastmod + lblcr_expiration(env)) {
             if (RealServer* m = set_max(set)) {
@@ -197,7 +197,7 @@ RealServer* LblcrScheduler::schedule(VirtualService& svc, const SchedPacket& pkt
         if (why) explain(why, "; the set is now {}", set_names(set));
         return dest;
     }
-    explain(why, "lblcr: daddr {} is not cached; ", shown(pkt.daddr));
+    explain(why, "lblcr: daddr {} is not cached; ", pkt.daddr);
     RealServer* dest = wlc_least(svc, why, "wlc over the service");
     if (!dest) return nullptr;
     Table::Entry& ne = table_.insert(daddr, env.now);

@@ -122,7 +122,7 @@ RealServer* MhScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
     const std::uint32_t ihash = hashkey(addr, port, kHash1, 0) % kTabSize;
     RealServer* dest = lookup_[ihash];
     if (why) {
-        explain(why, "mh: hsiphash(0 + sport {} + saddr {} = {:#010x}) % 4093 = slot {}", port, shown(pkt.saddr),
+        explain(why, "mh: hsiphash(0 + sport {} + saddr {} = {:#010x}) % 4093 = slot {}", port, pkt.saddr,
                 static_cast<std::uint32_t>(port + addr), ihash);
         if (dest)
             explain(why, " holds {} (weight {}{})", named(*dest), dest->weight, dest->overload ? ", overloaded" : "");

@@ -48,16 +48,12 @@ bool locality_is_overloaded(const RealServer& dest, const VirtualService& svc) n
 // "10.0.0.1:80"
 std::string dest_name(const RealServer& d);
 
-// Arguments for explain(): they only turn into text inside fmt, i.e. only when `why` is not null,
-// so passing them costs nothing on the fast path.
+// An argument for explain() (as an address is, net/addr.hpp's formatter): it only turns into text
+// inside fmt, i.e. only when `why` is not null, so passing it costs nothing on the fast path.
 struct DestRef {
     const RealServer* d;
 };
 inline DestRef named(const RealServer& d) noexcept { return DestRef{&d}; }
-struct AddrRef {
-    net::Ipv4Addr a;
-};
-inline AddrRef shown(net::Ipv4Addr a) noexcept { return AddrRef{a}; }
 
 template <class... Args>
 void explain(std::string* why, fmt::format_string<Args...> f, Args&&... args) {
@@ -73,20 +69,10 @@ inline bool is_unavailable(const RealServer& d) noexcept { return d.weight <= 0 
 }  // namespace tapvs::core::sched
 
 template <>
-struct fmt::formatter<tapvs::core::sched::AddrRef> {
-    constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
-    template <class FormatContext>
-    auto format(const tapvs::core::sched::AddrRef& r, FormatContext& ctx) const {
-        const std::uint32_t a = r.a.host_order;
-        return fmt::format_to(ctx.out(), "{}.{}.{}.{}", a >> 24, (a >> 16) & 0xff, (a >> 8) & 0xff, a & 0xff);
-    }
-};
-
-template <>
 struct fmt::formatter<tapvs::core::sched::DestRef> {
     constexpr auto parse(fmt::format_parse_context& ctx) { return ctx.begin(); }
     template <class FormatContext>
     auto format(const tapvs::core::sched::DestRef& r, FormatContext& ctx) const {
-        return fmt::format_to(ctx.out(), "{}:{}", tapvs::core::sched::AddrRef{r.d->addr}, r.d->port);
+        return fmt::format_to(ctx.out(), "{}", r.d->endpoint());
     }
 };

@@ -44,7 +44,7 @@ RealServer* ShScheduler::schedule(VirtualService& svc, const SchedPacket& pkt, c
     const std::uint32_t ihash = hashkey(addr, port, 0);
     RealServer* dest = buckets_[ihash];
     if (why) {
-        explain(why, "sh: hash_32(sport {} + saddr {} = {:#010x}, 8) = {} -> bucket {}", port, shown(pkt.saddr),
+        explain(why, "sh: hash_32(sport {} + saddr {} = {:#010x}, 8) = {} -> bucket {}", port, pkt.saddr,
                 static_cast<std::uint32_t>(port + addr), ihash, ihash);
         if (dest)
             explain(why, " holds {} (weight {}{})", named(*dest), dest->weight, dest->overload ? ", overloaded" : "");

@@ -15,11 +15,6 @@ namespace {
 
 constexpr int kNotFound = 127;  // what sh answers for a program it cannot run
 
-std::string_view basename(std::string_view path) {
-    const auto slash = path.rfind('/');
-    return slash == std::string_view::npos ? path : path.substr(slash + 1);
-}
-
 std::vector<std::string> texts(std::span<const Word> words) {
     std::vector<std::string> out;
     out.reserve(words.size());
@@ -57,21 +52,13 @@ std::string trim_newline(std::string s) {
 
 std::string ConfigError::to_string() const { return fmt::format("{}:{}: {}", file, line, message); }
 
-bool is_known_program(std::string_view program) {
-    const std::string_view name = basename(program);  // as parse_command_multi dispatches: /sbin/ip is ip
-    for (std::string_view p : {"ipvsadm", "tapvsadm", "ip", "ifconfig", "route", "sysctl", "echo", "cat", "iptables",
-                               "iptables-nft", "iptables-legacy"})
-        if (name == p) return true;
-    return false;
-}
-
 Result<std::vector<Command>, Reply> parse_command_multi(std::span<const Word> words, const IpvsadmContext& ctx) {
     if (words.empty()) return std::vector<Command>{};
     if (words[0].redirect) return detail::fail(1, "tapvs: a line may not start with a redirection");
     const std::string& program = words[0].text;
     if (assignment(program))
         return detail::fail(1, fmt::format("tapvs: the variable assignment `{}' is not supported", program));
-    const std::string_view name = basename(program);
+    const std::string_view name = program_name(program);
     if (name == "echo") return detail::parse_echo(words);
     for (const Word& w : words) {
         if (w.redirect)
@@ -81,7 +68,7 @@ Result<std::vector<Command>, Reply> parse_command_multi(std::span<const Word> wo
     }
     const std::vector<std::string> all = texts(words);
     const std::span<const std::string> args(all.data() + 1, all.size() - 1);
-    if (name == "ipvsadm" || name == "tapvsadm") {
+    if (is_ipvsadm(name)) {
         IpvsadmContext c = ctx;
         c.program = program;  // ipvsadm prints argv[0] in its usage text
         auto r = parse_ipvsadm(args, c);
@@ -93,7 +80,7 @@ Result<std::vector<Command>, Reply> parse_command_multi(std::span<const Word> wo
     if (name == "route") return detail::parse_route(args, ctx);
     if (name == "sysctl") return detail::parse_sysctl(args);
     if (name == "cat") return detail::parse_cat(args);
-    if (name == "iptables" || name == "iptables-nft" || name == "iptables-legacy")
+    if (is_iptables(name))
         return detail::parse_iptables(name, args, ctx);
     return detail::fail(kNotFound, fmt::format("{}: command not supported by tapvs", program));
 }

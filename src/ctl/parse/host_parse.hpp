@@ -1,6 +1,7 @@
 // Private to src/ctl/parse: the per-tool parsers behind parse_command_multi (ctl/config.hpp) and
-// the C-library-shaped helpers they share (strtoul, inet_aton, iproute2's matches(), ...), so each
-// tool accepts exactly the spellings the real tool accepts.
+// the helpers they share (iproute2's get_unsigned() and matches(), net-tools' prefix, ...) over the
+// one C library emulation (clib.hpp), so each tool accepts exactly the spellings the real tool
+// accepts.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ctl/parse/clib.hpp"
 #include "tapvs/ctl/command.hpp"
 #include "tapvs/ctl/ipvsadm.hpp"
 #include "tapvs/ctl/tokenize.hpp"
@@ -25,21 +27,18 @@ using MultiResult = Result<Commands, Reply>;
 // An error Reply: `err` is stderr (a final newline is added when missing).
 Err<Reply> fail(int status, std::string err);
 
-// ---- numbers, as the C library reads them ----
-// strtoul/strtoull over the whole string: optional '+', base 0 = "0x" hex / "0" octal / decimal.
-// No digits, trailing characters, a '-' sign or overflow -> nullopt.
-std::optional<std::uint64_t> c_strtoul(std::string_view s, int base = 0);
-// strtol over the whole string (sign allowed).
-std::optional<std::int64_t> c_strtol(std::string_view s, int base = 0);
-// C atoi(): leading blanks, sign, then as many decimal digits as there are; 0 when none.
-int c_atoi(std::string_view s);
-
-// ---- IPv4 addresses ----
-// glibc inet_aton(): a, a.b, a.b.c or a.b.c.d, each part base 0 (net-tools reads addresses so).
-std::optional<net::Ipv4Addr> inet_aton(std::string_view s);
-// iproute2 lib/utils.c get_addr_ipv4(): 1 to 4 parts of 0..255 (base 0), missing parts are 0
-// ("10.8" is 10.8.0.0).
-std::optional<net::Ipv4Addr> iproute_ipv4(std::string_view s);
+// ---- numbers and addresses, as the tools check what the C library (clib.hpp) reads ----
+// iproute2 lib/utils.c get_unsigned() and get_u32() (the same on LP64): strtoul(base) over the
+// whole word, no ERANGE, at most UINT_MAX ("-0" and " 7" pass, as strtoul reads them).
+std::optional<std::uint32_t> get_unsigned(std::string_view s, int base = 0);
+// iproute2 lib/utils.c get_integer(): strtol(base) over the whole word, no ERANGE, an int.
+std::optional<int> get_integer(std::string_view s, int base = 0);
+// iproute2 lib/utils.c get_addr_ipv4(): 1 to 4 parts, each strtoul(base 0) and 0..255, missing
+// parts are 0 ("10.8" is 10.8.0.0).
+std::optional<net::Ipv4Addr> get_addr_ipv4(std::string_view s);
+// net-tools lib/inet.c INET_getnetmask(): the "/PREFIX" of ADDR/PREFIX is strtoul(base 0) and
+// must end the word; nothing else is checked ("" is 0). The value strtoul gives.
+std::optional<std::uint64_t> inet_getnetmask_prefix(std::string_view s);
 // A dotted mask -> prefix length, -1 when it has holes.
 int mask_len(net::Ipv4Addr mask);
 

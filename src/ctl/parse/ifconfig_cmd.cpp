@@ -39,7 +39,7 @@ Err<Reply> unsupported(std::string_view what) {
 // lib/inet.c INET_resolve(): "default", a dotted quad as inet_aton() reads it, else a host name.
 std::optional<net::Ipv4Addr> resolve(std::string_view name, const IpvsadmContext& ctx) {
     if (name == "default") return net::Ipv4Addr{};
-    if (auto a = inet_aton(name)) return a;
+    if (auto a = clib::inet_aton(name)) return net::Ipv4Addr{*a};
     if (ctx.resolver) return ctx.resolver->host(name);
     return std::nullopt;
 }
@@ -142,7 +142,7 @@ MultiResult parse_ifconfig(Args args, const IpvsadmContext& ctx) {
             (alias ? alias_up : base_link.up) = w == "up";
         } else if (w == "mtu") {
             if (++i >= args.size()) return usage(kOptErr);
-            base_link.mtu = c_atoi(args[i]);  // atoi(); the kernel judges the value
+            base_link.mtu = clib::atoi(args[i]);  // atoi(); the kernel judges the value
         } else if (w == "netmask") {
             if (++i >= args.size() || did_netmask) return usage(kOptErr);
             auto m = resolve(args[i], ctx);
@@ -170,7 +170,7 @@ MultiResult parse_ifconfig(Args args, const IpvsadmContext& ctx) {
             // The address, maybe ADDR/LEN (lib/inet.c INET_getnetmask()).
             std::string_view host = w;
             if (const auto slash = host.find('/'); slash != std::string_view::npos) {
-                auto len = c_strtoul(host.substr(slash + 1));
+                auto len = inet_getnetmask_prefix(host.substr(slash + 1));
                 if (!len || *len > 32 || did_netmask) return usage(kOptErr);
                 need_netmask = net::prefix_mask(static_cast<int>(*len));
                 host = host.substr(0, slash);

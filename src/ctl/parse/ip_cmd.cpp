@@ -3,7 +3,6 @@
 // (iproute_modify) and ip/ipneigh.c (ipneigh_modify) parse them, with lib/utils.c's messages
 // (get_prefix, get_addr, invarg, duparg, duparg2, incomplete_command) and exit statuses
 // (exit(-1) -> 255; do_cmd() returns -(result), so "return -1" -> 1 and "return -2" -> 2).
-#include <limits>
 
 #include <fmt/format.h>
 
@@ -134,16 +133,16 @@ Result<Prefix, Reply> get_prefix(std::string_view arg, Family& family) {
         if (family == Family::inet) return bad();
         return unsupported(fmt::format("the IPv6 prefix \"{}\"", arg));
     } else {
-        auto addr = iproute_ipv4(a);
+        auto addr = get_addr_ipv4(a);
         if (!addr) return bad();
         p.addr = *addr;
     }
     if (slash != std::string_view::npos) {
         const std::string_view m = arg.substr(slash + 1);
         int plen = -1;
-        if (auto n = c_strtoul(m); n && *n <= 0xffffffffu) {
+        if (auto n = get_unsigned(m)) {  // get_netmask()
             plen = *n > 32 ? 33 : static_cast<int>(*n);
-        } else if (auto mask = iproute_ipv4(m)) {
+        } else if (auto mask = get_addr_ipv4(m)) {
             plen = mask_len(*mask);
         }
         if (plen < 0 || plen > 32) return bad();
@@ -163,7 +162,7 @@ Result<net::Ipv4Addr, Reply> get_addr(std::string_view arg, Family& family) {
         if (family == Family::inet) return bad();
         return unsupported(fmt::format("the IPv6 address \"{}\"", arg));
     }
-    auto addr = iproute_ipv4(arg);
+    auto addr = get_addr_ipv4(arg);
     if (!addr) return bad();
     family = Family::inet;
     return *addr;
@@ -183,7 +182,7 @@ std::optional<int> rtscope(std::string_view s) {
     if (s == "link") return 253;
     if (s == "host") return 254;
     if (s == "nowhere") return 255;
-    if (auto n = c_strtoul(s); n && *n <= 255) return static_cast<int>(*n);
+    if (auto n = get_unsigned(s); n && *n <= 255) return static_cast<int>(*n);  // strtoul(arg, &end, 0)
     return std::nullopt;
 }
 
@@ -248,8 +247,8 @@ MultiResult addr_modify(bool del, Args args, Family family) {
             if (valid ? valid_lft : preferred_lft) return duparg(valid ? "valid_lft" : "preferred_lft", w);
             (valid ? valid_lft : preferred_lft) = true;
             if (!c.next()) return incomplete();
-            if (c.cur() != "forever") {
-                if (!c_strtoul(c.cur())) return invarg(valid ? "valid_lft value" : "preferred_lft value", c.cur());
+            if (c.cur() != "forever") {  // set_lifetime(): get_u32()
+                if (!get_unsigned(c.cur())) return invarg(valid ? "valid_lft value" : "preferred_lft value", c.cur());
                 return unsupported("an address lifetime other than `forever'");
             }
         } else if (w == "home" || w == "nodad" || w == "mngtmpaddr" || w == "noprefixroute" || w == "autojoin" ||
@@ -378,10 +377,9 @@ MultiResult link_set(Args args) {
         } else if (w == "mtu") {
             if (!c.next()) return incomplete();
             if (have_mtu) return duparg("mtu", c.cur());
-            auto v = c_strtol(c.cur());
-            if (!v || *v < std::numeric_limits<int>::min() || *v > std::numeric_limits<int>::max())
-                return invarg("Invalid \"mtu\" value\n", c.cur());
-            ls.mtu = static_cast<int>(*v);
+            auto v = get_integer(c.cur());
+            if (!v) return invarg("Invalid \"mtu\" value\n", c.cur());
+            ls.mtu = *v;
             have_mtu = true;
         } else if (link_keyword(w)) {
             return unsupported(fmt::format("`ip link set ... {}'", w));
@@ -537,7 +535,7 @@ bool nud_state(std::string_view s) {  // ipneigh.c nud_state_a2n()
                                                    "incomplete", "delay", "probe", "failed"};
     for (auto k : kStates)
         if (s == k) return true;
-    return c_strtoul(s, 0).has_value();
+    return get_unsigned(s).has_value();
 }
 
 enum class NeighOp : std::uint8_t { add, replace, del };

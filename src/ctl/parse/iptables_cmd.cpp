@@ -94,9 +94,22 @@ bool has_arg(const std::vector<std::string>& args, std::size_t k) {  // xshared.
     return k < args.size() && !args[k].empty() && args[k][0] != '-' && args[k][0] != '!';
 }
 
+// libxtables xtables_strtoul() with end == NULL (the strict form): strtoumax(s, &end, 0) over the
+// whole word, no ERANGE, min <= value <= max (max 0: no maximum). strtoul takes a '-' and negates,
+// so a '-' after the leading blanks is refused first.
+std::optional<std::uint64_t> xtables_strtoul(std::string_view word, std::uint64_t min, std::uint64_t max) {
+    const std::string_view s = clib::c_str(word);
+    std::size_t p = 0;
+    while (p < s.size() && clib::isspace(s[p])) ++p;
+    if (p < s.size() && s[p] == '-') return std::nullopt;
+    const auto n = clib::strtoul(s, 0);  // strtoumax: uintmax_t is unsigned long on LP64
+    if (!n.whole() || n.value < min || (max != 0 && n.value > max)) return std::nullopt;
+    return n.value;
+}
+
 // libxtables xtables_parse_protocol() for the names libxtables itself knows (xtables_chain_protos).
 std::optional<std::uint8_t> parse_protocol(std::string_view s) {
-    if (auto n = c_strtoul(s); n && *n <= 255) return static_cast<std::uint8_t>(*n);
+    if (auto n = xtables_strtoul(s, 0, 255)) return static_cast<std::uint8_t>(*n);
     static constexpr std::pair<std::string_view, std::uint8_t> kProtos[] = {
         {"all", 0},     {"tcp", 6},     {"udp", 17},     {"udplite", 136}, {"icmp", 1},
         {"icmpv6", 58}, {"ipv6-icmp", 58}, {"esp", 50},  {"ah", 51},       {"sctp", 132},
@@ -108,7 +121,7 @@ std::optional<std::uint8_t> parse_protocol(std::string_view s) {
 }
 
 Result<std::uint16_t, Reply> parse_port(const Ipt& ipt, std::string_view s, std::string_view proto) {
-    if (auto n = c_strtoul(s); n && *n <= 65535) return static_cast<std::uint16_t>(*n);
+    if (auto n = xtables_strtoul(s, 0, 65535)) return static_cast<std::uint16_t>(*n);
     if (ipt.ctx().resolver) {
         if (auto p = ipt.ctx().resolver->service(s, proto)) return *p;
     }
@@ -124,8 +137,8 @@ std::optional<net::Ipv4Addr> xt_numeric(std::string_view s, bool is_mask) {
         const auto dot = s.find('.', pos);
         const std::string_view part = i == 3 ? s.substr(pos) : s.substr(pos, dot == std::string_view::npos ? dot : dot - pos);
         if (i < 3 && dot == std::string_view::npos && is_mask) return std::nullopt;
-        auto n = c_strtoul(part);
-        if (!n || *n > 255) return std::nullopt;
+        auto n = xtables_strtoul(part, 0, 255);
+        if (!n) return std::nullopt;
         v |= static_cast<std::uint32_t>(*n) << (24 - 8 * i);
         if (i < 3 && dot == std::string_view::npos) return net::Ipv4Addr{v};
         pos = dot + 1;
@@ -147,8 +160,8 @@ Result<std::pair<net::Ipv4Addr, int>, Reply> parse_host(const Ipt& ipt, std::str
             len = mask_len(*mask);
             if (len < 0) return Ipt::unsupported(fmt::format("the non-contiguous mask `{}'", m));
         } else {
-            auto bits = c_strtoul(m);
-            if (!bits || *bits > 32) return ipt.param(fmt::format("invalid mask `{}' specified", m));
+            auto bits = xtables_strtoul(m, 0, 32);
+            if (!bits) return ipt.param(fmt::format("invalid mask `{}' specified", m));
             len = static_cast<int>(*bits);
         }
     }
@@ -260,8 +273,8 @@ std::optional<Err<Reply>> Parser::base_option(const Opt& o, char c) {
             if (auto e = add_command(c == 'A' ? Cmd::append : c == 'I' ? Cmd::insert : Cmd::del)) return e;
             r_.chain = *v;
             if (c != 'A' && has_arg(args_, i_)) {
-                auto n = c_strtoul(args_[i_]);
-                if (!n || *n < 1 || *n > 0x7fffffff) return ipt_.param(fmt::format("Invalid rule number `{}'", args_[i_]));
+                auto n = xtables_strtoul(args_[i_], 1, 0x7fffffff);  // parse_rulenumber(): 1..INT_MAX
+                if (!n) return ipt_.param(fmt::format("Invalid rule number `{}'", args_[i_]));
                 r_.rulenum = static_cast<std::uint32_t>(*n);
                 ++i_;
             }
@@ -361,12 +374,14 @@ std::optional<Err<Reply>> Parser::base_option(const Opt& o, char c) {
             return set_option(c);
         case 'w':
             if (auto v = optional_arg(o)) {
-                if (!c_strtol(*v, 10)) return ipt_.param("wait seconds not numeric");
+                // parse_wait_time(): sscanf(arg, "%i", &wait) == 1, i.e. strtol(base 0) read a number
+                if (!clib::strtol(*v, 0).converted()) return ipt_.param("wait seconds not numeric");
             }
             return std::nullopt;
         case 'W':
             if (auto v = optional_arg(o)) {
-                if (!c_strtoul(*v, 10)) return ipt_.param("wait interval not numeric");
+                // parse_wait_interval(): sscanf(arg, "%u", &usec) == 1
+                if (!clib::strtoul(*v, 10).converted()) return ipt_.param("wait interval not numeric");
             } else {
                 return ipt_.param("wait interval value required");
             }
@@ -458,10 +473,10 @@ std::optional<Err<Reply>> Parser::mark_option(const Opt& o) {
     if (o.name == "set-mark" || o.name == "set-xmark") {
         // xtables_parse_mark_mask(): MARK[/MASK], each strtoul base 0
         const auto slash = v->find('/');
-        auto m = c_strtoul(std::string_view(*v).substr(0, slash));
+        auto m = xtables_strtoul(std::string_view(*v).substr(0, slash), 0, 0xffffffffu);
         std::optional<std::uint64_t> k = 0xffffffffu;
-        if (slash != std::string::npos) k = c_strtoul(std::string_view(*v).substr(slash + 1));
-        if (!m || *m > 0xffffffffu || !k || *k > 0xffffffffu)
+        if (slash != std::string::npos) k = xtables_strtoul(std::string_view(*v).substr(slash + 1), 0, 0xffffffffu);
+        if (!m || !k)
             return ipt_.param(fmt::format("MARK: Bad value for \"{}\" option: \"{}\"", o.name, *v));
         const auto mark = static_cast<std::uint32_t>(*m);
         const auto mask = static_cast<std::uint32_t>(*k);
@@ -469,8 +484,8 @@ std::optional<Err<Reply>> Parser::mark_option(const Opt& o) {
         r_.mask = o.name == "set-mark" ? mark | mask : mask;  // libxt_MARK.c mark_tg_parse()
         return std::nullopt;
     }
-    auto n = c_strtoul(*v);
-    if (!n || *n > 0xffffffffu)
+    auto n = xtables_strtoul(*v, 0, 0xffffffffu);
+    if (!n)
         return ipt_.param(fmt::format("MARK: bad value for option \"--{}\", or out of range (0-4294967295).", o.name));
     const auto val = static_cast<std::uint32_t>(*n);
     if (o.name == "and-mark") {

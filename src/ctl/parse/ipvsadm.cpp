@@ -323,7 +323,7 @@ void Parser::parse_option(int c, const std::optional<std::string>& optarg) {
                 if (!mask) fail(2, "illegal virtual server persistent mask specified");
                 ce_.svc.netmask = *mask;
             } else {
-                ce_.svc.netmask = static_cast<std::uint32_t>(ipvsadm_detail::atoi(*optarg));
+                ce_.svc.netmask = static_cast<std::uint32_t>(clib::atoi(*optarg));
                 if (ce_.svc.netmask < 1 || ce_.svc.netmask > 128) fail(2, "illegal ipv6 netmask specified");
             }
             break;
@@ -412,10 +412,10 @@ void Parser::parse_option(int c, const std::optional<std::string>& optarg) {
         case kTagMcastGroup:
             set_option(kOptcMcastGroup);
             if (optarg->find(':') != std::string::npos) {
-                auto a = inet_pton6(*optarg);  // and IN6_IS_ADDR_MULTICAST: ff00::/8
+                auto a = clib::inet_pton6(*optarg);  // and IN6_IS_ADDR_MULTICAST: ff00::/8
                 if (!a || (*a)[0] != 0xff) fail(2, fmt::format("invalid IPv6 mcast-group `{}'", *optarg));
             } else {
-                auto a = inet_pton4(*optarg);
+                auto a = clib::inet_pton4(*optarg);
                 if (!a || (*a >> 28) != 0xe) fail(2, fmt::format("invalid IPv4 mcast-group `{}'", *optarg));
             }
             break;

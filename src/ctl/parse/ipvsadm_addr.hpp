@@ -1,31 +1,21 @@
-// The C library conversions ipvsadm's parser leans on, re-done so that tapvs accepts and refuses
-// exactly the strings ipvsadm does: glibc inet_aton() (a, a.b, a.b.c, a.b.c.d; octal, hex; trailing
-// blanks), inet_pton(AF_INET / AF_INET6) (strict), strtol()/atoi(), and ipvsadm.c's
-// string_to_number(), parse_fwmark() and parse_service().
+// ipvsadm.c's own conversions over the C library (clib.hpp), so that tapvs accepts and refuses
+// exactly the strings ipvsadm does: string_to_number(), parse_fwmark()'s strtol, parse_service()
+// and parse_netmask().
 #pragma once
 
-#include <array>
 #include <cstdint>
 #include <optional>
 #include <string_view>
 
+#include "ctl/parse/clib.hpp"
 #include "tapvs/ctl/ipvsadm.hpp"
 
 namespace tapvs::ctl::ipvsadm_detail {
 
-// glibc inet_addr.c inet_aton_end(): the host-order address, or nothing when inet_aton() returns 0.
-std::optional<std::uint32_t> inet_aton(std::string_view s) noexcept;
-// glibc inet_pton.c inet_pton4(): exactly four decimal parts, no leading zeros, nothing else.
-std::optional<std::uint32_t> inet_pton4(std::string_view s) noexcept;
-// glibc inet_pton.c inet_pton6(): the 16 bytes, or nothing when the text is no IPv6 address.
-using Ipv6Bytes = std::array<std::uint8_t, 16>;
-std::optional<Ipv6Bytes> inet_pton6(std::string_view s) noexcept;
-
-// strtol(s, &end, 10) as ipvsadm uses it: the value when the whole string is one number
-// (leading blanks and a sign allowed), nothing when there is no digit, trailing text or ERANGE.
+// strtol(s, &end, 10) as ipvsadm's string_to_number() and parse_fwmark() check it: the value when
+// the whole word is one number (leading blanks and a sign allowed), nothing when there is no digit,
+// trailing text or ERANGE.
 std::optional<long> strtol_whole(std::string_view s) noexcept;
-// atoi(): leading blanks, a sign, as many digits as there are; 0 when none.
-int atoi(std::string_view s) noexcept;
 
 // ipvsadm.c string_to_number(): the number when min <= n <= max, else -1.
 int string_to_number(std::string_view s, int min, int max) noexcept;
@@ -45,7 +35,7 @@ struct ServiceAddr {
     int af = kAfUnset;
     std::uint16_t protocol = 0;
     std::uint32_t addr = 0;  // host order, IPv4
-    Ipv6Bytes addr6{};       // IPv6 (tapvs refuses them later, but ipvsadm's checks look at them)
+    clib::Ipv6Bytes addr6{};       // IPv6 (tapvs refuses them later, but ipvsadm's checks look at them)
     std::uint16_t port = 0;
     std::uint32_t netmask = 0xffffffff;
 };

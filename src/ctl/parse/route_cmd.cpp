@@ -61,7 +61,7 @@ struct Resolved {
 // lib/inet.c INET_resolve()
 std::optional<Resolved> resolve(std::string_view name, const IpvsadmContext& ctx) {
     if (name == "default") return Resolved{net::Ipv4Addr{}, true};
-    if (auto a = inet_aton(name)) return Resolved{*a, false};
+    if (auto a = clib::inet_aton(name)) return Resolved{net::Ipv4Addr{*a}, false};
     if (ctx.resolver) {
         if (auto a = ctx.resolver->host(name)) return Resolved{*a, false};
     }
@@ -80,7 +80,7 @@ MultiResult setroute(Action action, Args args, const IpvsadmContext& ctx) {
     std::optional<std::uint32_t> genmask;
     // "Special hack for /prefix syntax" (INET_getnetmask)
     if (const auto slash = target.find('/'); slash != std::string::npos) {
-        auto len = c_strtoul(std::string_view(target).substr(slash + 1));
+        auto len = inet_getnetmask_prefix(std::string_view(target).substr(slash + 1));
         if (!len) return inet_usage();
         const auto n = static_cast<int>(std::min<std::uint64_t>(*len, 32));
         netmask_text = fmt::format("/{}", *len);
