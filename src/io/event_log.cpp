@@ -19,7 +19,10 @@ std::string summary(net::ConstBytes f) {
     const unsigned type = (unsigned{f[12]} << 8) | f[13];
     if (type == 0x0806) return "ARP";
     if (type != 0x0800 || f.size() < 34) return fmt::format("ethertype 0x{:04x}", type);
-    const auto ip = [&](std::size_t o) { return fmt::format("{}.{}.{}.{}", f[o], f[o + 1], f[o + 2], f[o + 3]); };
+    const auto ip = [&](std::size_t o) {
+        return net::Ipv4Addr{(std::uint32_t{f[o]} << 24) | (std::uint32_t{f[o + 1]} << 16) |
+                             (std::uint32_t{f[o + 2]} << 8) | f[o + 3]};
+    };
     return fmt::format("IPv4 proto {} {} -> {}", f[23], ip(26), ip(30));
 }
 

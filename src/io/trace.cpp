@@ -34,10 +34,7 @@ void first_key(Buf& b, std::string_view k) {
 }
 void uint_value(Buf& b, std::uint64_t v) { fmt::format_to(fmt::appender(b), "{}", v); }
 void bool_value(Buf& b, bool v) { raw(b, v ? "true" : "false"); }
-void ip_text(Buf& b, net::Ipv4Addr a) {
-    const std::uint32_t h = a.host_order;
-    fmt::format_to(fmt::appender(b), "{}.{}.{}.{}", h >> 24, (h >> 16) & 0xff, (h >> 8) & 0xff, h & 0xff);
-}
+void ip_text(Buf& b, net::Ipv4Addr a) { fmt::format_to(fmt::appender(b), "{}", a); }
 void ip_value(Buf& b, net::Ipv4Addr a) {
     b.push_back('"');
     ip_text(b, a);
@@ -49,10 +46,7 @@ void endpoint_value(Buf& b, net::Ipv4Addr a, std::uint16_t port) {
     fmt::format_to(fmt::appender(b), ":{}", port);
     b.push_back('"');
 }
-void mac_value(Buf& b, const net::MacAddr& m) {
-    fmt::format_to(fmt::appender(b), "\"{:02x}:{:02x}:{:02x}:{:02x}:{:02x}:{:02x}\"", m.b[0], m.b[1], m.b[2], m.b[3],
-                   m.b[4], m.b[5]);
-}
+void mac_value(Buf& b, const net::MacAddr& m) { fmt::format_to(fmt::appender(b), "\"{}\"", m); }
 
 void addr_value(Buf& b, const TraceAddr& a) {
     if (a.port) endpoint_value(b, a.ip, *a.port);
