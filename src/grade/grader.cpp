@@ -34,7 +34,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-volatile std::sig_atomic_t g_stop = 0;
 
 std::string trim_end(std::string s) {
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -325,8 +324,10 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::error_code ec;
     fs::create_directories(base, ec);
 
-    std::optional<lab::SignalsCall> stop_signals;
-    stop_signals.emplace([](int) { g_stop = 1; });
+    std::optional<lab::Interruption> stop_signals;  // Ctrl-C: the running submissions are stopped, no new one starts
+    stop_signals.emplace();
+    bool interrupt_seen = false;
+    const auto interrupted = [&] { return interrupt_seen = interrupt_seen || (stop_signals && stop_signals->requested()); };
     std::signal(SIGCHLD, SIG_DFL);  // an inherited SIG_IGN would leave waitpid() nothing to wait for
 
     GradeRun run;
@@ -367,7 +368,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     auto finish = [&](Job& j, const std::string& stopped) {
         const Submission& sub = subs[j.index];
         SubmissionResult r = collect(lab, sub, j.dir, stopped);
-        r.timed_out = j.term_sent && !g_stop;
+        r.timed_out = j.term_sent && !interrupted();
         const lab::Removal removal = lab::remove_run(j.id);
         for (const auto& what : removal.removed)
             if (stopped.empty()) err << fmt::format("tapvs grade: {}: removed what its run left: {}\n", sub.name, what);
@@ -389,7 +390,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::cout.flush();
     std::cerr.flush();
     while ((next < subs.size() || !running.empty())) {
-        while (!g_stop && running.size() < static_cast<std::size_t>(o.jobs) && next < subs.size()) {
+        while (!interrupted() && running.size() < static_cast<std::size_t>(o.jobs) && next < subs.size()) {
             const std::size_t i = next++;
             const Submission& sub = subs[i];
             if (!sub.refused.empty()) {
@@ -446,13 +447,13 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             const pid_t w = ::waitpid(it->pid, &st, WNOHANG);
             const auto now = Clock::now();
             if (w == it->pid || (w < 0 && errno != EINTR)) {  // ended (or gone: ECHILD)
-                finish(*it, it->term_sent ? (g_stop ? "the grader was interrupted"
+                finish(*it, it->term_sent ? (interrupted() ? "the grader was interrupted"
                                                     : fmt::format("the time limit of {} s ran out", o.timeout))
                                           : "");
                 it = running.erase(it);
                 continue;
             }
-            if (!it->term_sent && (g_stop || now > it->deadline)) {
+            if (!it->term_sent && (interrupted() || now > it->deadline)) {
                 ::kill(it->pid, SIGTERM);  // the run tears its lab down...
                 it->term_sent = true;
                 it->kill_at = now + std::chrono::seconds(10);
@@ -462,8 +463,9 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             ++it;
         }
     }
+    interrupted();  // the last word before the handlers go
     stop_signals.reset();
-    if (g_stop)  // the submissions never started
+    if (interrupted())  // the submissions never started
         for (std::size_t i = 0; i < subs.size(); ++i)
             if (run.submissions[i].name.empty()) {
                 run.submissions[i] = unscored(lab, subs[i], "not graded: the grader was interrupted before it");
@@ -501,7 +503,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     else if (o.format != "text")
         err << format_summary(run, TextStyle{});
     if (!wrote) return 2;
-    if (g_stop) return 130;
+    if (interrupted()) return 130;
     if (grader_failed) {
         err << "tapvs grade: the grader could not grade every submission (see `not graded' above)\n";
         return 2;

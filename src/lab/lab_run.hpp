@@ -11,6 +11,7 @@
 #include "tapvs/ctl/command.hpp"
 #include "tapvs/lab/capture_facts.hpp"
 #include "tapvs/lab/lab_file.hpp"
+#include "tapvs/lab/proc.hpp"
 #include "tapvs/lab/runner.hpp"
 #include "tapvs/lab/topology.hpp"
 
@@ -84,7 +85,7 @@ private:
     void print_keep_help();
     void print_item(const ItemRecord& r);
 
-public:
+    Interruption interrupt_;  // Ctrl-C (SIGINT) or SIGTERM: the run stops after the line under way
     const Lab& lab_;
     RunOptions o_;
     std::ostream& out_;

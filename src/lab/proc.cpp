@@ -209,17 +209,27 @@ int Process::stop(std::chrono::milliseconds grace) {
     return status_;
 }
 
-SignalsCall::SignalsCall(void (*handler)(int)) {
+namespace {
+std::atomic<Interruption*> g_innermost{nullptr};  // what handle() reaches; lock-free, so signal-safe
+static_assert(std::atomic<Interruption*>::is_always_lock_free && std::atomic<bool>::is_always_lock_free);
+}  // namespace
+
+void Interruption::handle(int) noexcept {
+    if (Interruption* i = g_innermost.load(std::memory_order_relaxed)) i->flag_.store(true, std::memory_order_relaxed);
+}
+
+Interruption::Interruption() : outer_(g_innermost.exchange(this)) {
     struct sigaction sa {};
-    sa.sa_handler = handler;
+    sa.sa_handler = &Interruption::handle;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, &old_int_);
     sigaction(SIGTERM, &sa, &old_term_);
 }
 
-SignalsCall::~SignalsCall() {
+Interruption::~Interruption() {
     sigaction(SIGINT, &old_int_, nullptr);
     sigaction(SIGTERM, &old_term_, nullptr);
+    g_innermost.store(outer_);
 }
 
 std::string self_exe() {

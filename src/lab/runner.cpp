@@ -32,7 +32,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-volatile std::sig_atomic_t g_interrupted = 0;
 
 constexpr auto kCommandTimeout = std::chrono::milliseconds(15000);
 constexpr auto kReady = std::chrono::milliseconds(10000);
@@ -111,8 +110,8 @@ int LabRun::go() {
     if (!lab_.about.empty()) out_ << indent(lab_.about, "   ") << "\n";
     bool ok = setup();
     const bool built = ok;
-    for (std::size_t i = 0; built && (ok || o_.keep_going) && i < last && !g_interrupted; ++i) ok = run_step(i) && ok;
-    if (topo_ && ok && !g_interrupted) {
+    for (std::size_t i = 0; built && (ok || o_.keep_going) && i < last && !interrupt_.requested(); ++i) ok = run_step(i) && ok;
+    if (topo_ && ok && !interrupt_.requested()) {
         director_call({"tapvs", "record", "off"});
     }
     for (auto& [n, c] : open_) c.proc->stop();
@@ -121,7 +120,7 @@ int LabRun::go() {
     std::string report_error;
     const bool report = !steps_.empty() && write_report(out_dir_, &report_error);
     if (!steps_.empty() && !report) err_ << "tapvs lab run: the report: " << report_error << "\n";
-    if (g_interrupted) {
+    if (interrupt_.requested()) {
         out_ << c_.yellow("Interrupted: removing the lab's namespaces.") << "\n";
         return 130;
     }
@@ -392,7 +391,7 @@ bool LabRun::run_step(std::size_t i) {
     std::vector<std::size_t> deferred;        // checks read from the captures once they are closed
     std::optional<std::size_t> failed;
     for (const auto& it : step.items) {
-        if (g_interrupted) break;
+        if (interrupt_.requested()) break;
         ItemRecord r;
         r.kind = it.kind;
         r.host = it.host;
@@ -474,7 +473,7 @@ bool LabRun::run_step(std::size_t i) {
         if (it.kind != Item::Kind::expect) diagnose(it, r, s);
         print_item(r);
     }
-    s.interrupted = g_interrupted && (failed || s.items.size() < step.items.size());  // Ctrl-C cut it short
+    s.interrupted = interrupt_.requested() && (failed || s.items.size() < step.items.size());  // Ctrl-C cut it short
     if (s.interrupted) s.ok = false;
     out_ << (s.interrupted ? c_.yellow(fmt::format("   step {} interrupted", s.n))
              : s.ok        ? c_.green(fmt::format("   step {} passed", s.n))
@@ -579,7 +578,6 @@ int run_lab(const RunOptions& o, std::ostream& out, std::ostream& err) {
 }
 
 int run_lab(const Lab& lab, const RunOptions& o, std::ostream& out, std::ostream& err) {
-    const SignalsCall stop([](int) { g_interrupted = 1; });
     LabRun r(lab, o, out, err);
     return r.go();
 }

@@ -3,6 +3,8 @@
 // its children in order) and descriptors 0-2 only.
 #pragma once
 
+#include <atomic>
+
 #include <chrono>
 #include <csignal>
 #include <optional>
@@ -56,16 +58,23 @@ private:
     std::string log_;
 };
 
-// While it lives, SIGINT and SIGTERM call `handler` (which sets a flag the caller polls) instead of
-// ending the process; the handlers before it come back when it goes.
-class SignalsCall {
+// While it lives, SIGINT and SIGTERM end nothing: they set its flag, which the owner polls, and
+// interrupt the system call under way (no SA_RESTART), so a wait ends early. The innermost one
+// takes them (a forked child that makes its own); the handlers before it come back when it goes.
+// The one thing a signal handler can reach, the innermost Interruption, is proc.cpp's own.
+class Interruption {
 public:
-    explicit SignalsCall(void (*handler)(int));
-    ~SignalsCall();
-    SignalsCall(const SignalsCall&) = delete;
-    SignalsCall& operator=(const SignalsCall&) = delete;
+    Interruption();
+    ~Interruption();
+    Interruption(const Interruption&) = delete;
+    Interruption& operator=(const Interruption&) = delete;
+
+    bool requested() const noexcept { return flag_.load(std::memory_order_relaxed); }
 
 private:
+    static void handle(int) noexcept;
+    std::atomic<bool> flag_{false};
+    Interruption* outer_ = nullptr;
     struct sigaction old_int_ {}, old_term_ {};
 };
 
