@@ -16,5 +16,7 @@ BUILD_DIR=${TAPVS_BUILD_DIR:-build}
 # Writing: a check that runs before the file it looks for is written may fail here; the run after is the judge.
 TAPVS_UPDATE_GOLDENS=1 "$BUILD_DIR/tests/tests_io" "[golden]" >/dev/null || true
 "$BUILD_DIR/tests/tests_io" "[golden]"
-git --no-pager diff --stat -- pcaps
-echo "Review the changes (git diff pcaps/) against the kernel before committing them."
+# Every output of tapvs replay over the captures, as SHA-256 sums (tests/golden/replay_outputs.sha256).
+./scripts/replay-outputs.sh --update --tapvs "$BUILD_DIR/tapvs"
+git --no-pager diff --stat -- pcaps tests/golden/replay_outputs.sha256
+echo "Review the changes (git diff pcaps/ tests/golden/) against the kernel before committing them."
