@@ -306,18 +306,38 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     Ipvs& ipvs = e.ipvs_;
     net::Bytes frame = buf.bytes();
     if (!host.sysctl().ip_forward) return drop(in, frame, DropReason::ip_forward_disabled);
-    // ip_route_input(): no route is found before ip_forward() looks at the TTL.
-    const Route* r = host.route(pf.dst);
-    if (!r) {
-        icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpNetUnreach);
-        return drop(in, frame, DropReason::no_route);
+    // A reply of a NAT connection, which the FORWARD hook rewrites below (ip_vs_out), is looked up
+    // first (the lookup changes nothing): its connection remembers the way back to the client.
+    std::uint32_t nat_conn = kNoConn;
+    if (!pf.is_fragment && (pf.is_tcp() || pf.is_udp())) {
+        const Proto proto = pf.is_tcp() ? Proto::tcp : Proto::udp;
+        const std::uint32_t conn = ipvs.conns().find_out(proto, pf.src, pf.sport, pf.dst, pf.dport);
+        if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) nat_conn = conn;
+    }
+    Connection* back = nat_conn != kNoConn ? &ipvs.conns().at(nat_conn) : nullptr;  // never a one-packet entry
+    PortId out_port;
+    net::Ipv4Addr nexthop;
+    const Neighbour* known = nullptr;
+    if (back && back->back_neigh && back->back_gen == host.generation()) {
+        known = back->back_neigh;
+        out_port = back->back_port;
+        nexthop = known->addr;
+    } else {
+        // ip_route_input(): no route is found before ip_forward() looks at the TTL.
+        const Route* r = host.route(pf.dst);
+        if (!r) {
+            icmp_error(frame, pf, net::kIcmpDestUnreach, net::kIcmpNetUnreach);
+            return drop(in, frame, DropReason::no_route);
+        }
+        out_port = r->port;
+        nexthop = r->via ? *r->via : pf.dst;
     }
     net::Ipv4View iph = pf.ipv4(frame);
     if (iph.ttl() <= 1) {
         icmp_error(frame, pf, net::kIcmpTimeExceeded, net::kIcmpExcTtl);
         return drop(in, frame, DropReason::ttl_exceeded);
     }
-    const std::size_t mtu = static_cast<std::size_t>(host.port(r->port).mtu);
+    const std::size_t mtu = static_cast<std::size_t>(host.port(out_port).mtu);
     if (wire_l3_len(pf, frame, buf.offload) > mtu) {
         // Too big: with DF an ICMP frag-needed; without it the kernel would fragment, which tapvs
         // does not do (README: not built).
@@ -327,18 +347,13 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     iph.decrease_ttl();
 
     // FORWARD hook: a reply of a NAT connection (ip_vs_out): source back to the virtual service.
-    if (!pf.is_fragment && (pf.is_tcp() || pf.is_udp())) {
-        const Proto proto = pf.is_tcp() ? Proto::tcp : Proto::udp;
-        const std::uint32_t conn = ipvs.conns().find_out(proto, pf.src, pf.sport, pf.dst, pf.dport);
-        if (conn != kNoConn && ipvs.conns().at(conn).fwd() == FwdMethod::masq) {
-            TcpFlags flags;
-            const TcpFlags* tcp = tcp_flags_of(pf, frame, flags);
-            const Connection& c = ipvs.conns().at(conn);  // one-packet entries are never hashed
-            XmitInfo xi;
-            xi.csum = buf.offload.needs_csum ? net::CsumMode::partial : net::CsumMode::full;
-            forwarder_for(FwdMethod::masq).to_client(iph.bytes(), c, xi);
-            ipvs.conn_packet(conn, true, tcp, pf.l3_len, now);
-        }
+    if (back) {
+        TcpFlags flags;
+        const TcpFlags* tcp = tcp_flags_of(pf, frame, flags);
+        XmitInfo xi;
+        xi.csum = buf.offload.needs_csum ? net::CsumMode::partial : net::CsumMode::full;
+        forwarder_for(FwdMethod::masq).to_client(iph.bytes(), *back, xi);
+        ipvs.conn_packet(nat_conn, true, tcp, pf.l3_len, now);
     } else if (pf.is_icmp() && pf.icmp_inner.present && pf.icmp_inner.l4_parsed) {
         // ip_vs_out_icmp(): an error from the real server's side about a packet it got from a client.
         const net::Ipv4Layer& q = pf.icmp_inner;
@@ -356,7 +371,14 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         }
     }
     ++e.stats_.forwarded;
-    send_ip(r->port, r->via ? *r->via : pf.dst, buf, iph.bytes());
+    if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent))
+        return emit_ip(out_port, known->mac, buf, iph.bytes());
+    send_ip(out_port, nexthop, buf, iph.bytes());
+    if (back) {  // remember the way back for the next replies, until the host's tables change
+        back->back_port = out_port;
+        back->back_neigh = e.host_.neighbour(out_port, nexthop);
+        back->back_gen = host.generation();
+    }
 }
 
 }  // namespace tapvs::core

@@ -456,6 +456,40 @@ TEST_CASE("ipvs: an open connection follows the host's tables when they change (
     CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRouterMac);
 }
 
+TEST_CASE("nat: the replies of a connection follow the host's tables when they change (the way-back cache)",
+          "[golden][nat][cache]") {
+    Director d;
+    d.service("rr");
+    d.real_server(Guide::kRip1, FwdMethod::masq, 8080);
+    d.feed(d.eth0, client_syn().build());
+    auto reply = [] {
+        return FrameBuilder{}.eth(Guide::kRs1Mac, Guide::kEth1Mac).ipv4(Guide::kRip1, Guide::kClient)
+            .tcp(8080, 40000, tcp_flags::ack).build();
+    };
+    auto sent = [](const std::vector<Sent>& out) {
+        REQUIRE(out.size() == 1);
+        const net::ConstBytes f{out[0].frame};
+        return std::pair{net::ConstEthView{f}.dst(), net::ConstIpv4View{f.subspan(14)}.src()};
+    };
+    CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kClientMac, Guide::kVip});
+    CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kClientMac, Guide::kVip});  // cached now
+    // ip neigh replace 192.168.1.50 lladdr 02:00:00:00:00:c9 dev eth0
+    d.engine.host().neighbour_delete(d.eth0, Guide::kClient);
+    d.neighbour(d.eth0, Guide::kClient, test::mac("02:00:00:00:00:c9"));
+    CHECK(sent(d.feed(d.eth1, reply())) == std::pair{test::mac("02:00:00:00:00:c9"), Guide::kVip});
+    // ip route add 192.168.1.50/32 via 192.168.1.1: the gateway's MAC from now on
+    d.neighbour(d.eth0, test::ip("192.168.1.1"), Guide::kRouterMac);
+    core::Route host_route;
+    host_route.dst = Guide::kClient;
+    host_route.prefix_len = 32;
+    host_route.via = test::ip("192.168.1.1");
+    host_route.port = d.eth0;
+    d.engine.host().edit_routes().push_back(host_route);
+    CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kRouterMac, Guide::kVip});
+    const auto& rs = *d.engine.ipvs().services().front()->destinations.front();
+    CHECK(rs.stats.outpkts == 4);
+}
+
 TEST_CASE("ipvs: a fwmark service takes what the mangle MARK rules mark, any port", "[golden][ipvs][fwmark]") {
     Director d;
     // iptables -t mangle -A PREROUTING -d 192.168.1.10/32 -p tcp -m multiport --dports 80,443 -j MARK --set-mark 1

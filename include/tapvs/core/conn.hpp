@@ -54,10 +54,16 @@ struct Connection {
     std::uint32_t generation = 0;
     bool hashed = false;
     bool in_use = false;
-    std::uint16_t out_port = 0xffff;  // the engine's next-hop cache toward the real server
+    // The engine's next-hop caches (like the kernel's per-dest dst cache): toward the real server,
+    // and for a NAT connection's replies back toward the client. Each is valid while
+    // Host::generation() equals its gen (the routes and neighbours are as they were).
+    std::uint16_t out_port = 0xffff;
+    std::uint16_t back_port = 0xffff;
     Timestamp heap_due;
-    const Neighbour* out_neigh = nullptr;  // valid while Host::generation() == out_gen
+    const Neighbour* out_neigh = nullptr;
     std::uint32_t out_gen = 0;
+    std::uint32_t back_gen = 0;
+    const Neighbour* back_neigh = nullptr;
 
     // Per-connection packet counters (in = client->RS, out = RS->client).
     std::uint64_t inpkts = 0, outpkts = 0, inbytes = 0, outbytes = 0;
