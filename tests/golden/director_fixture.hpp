@@ -74,6 +74,15 @@ public:
         }
     }
 
+    // ip route add DST/32 via VIA dev PORT
+    void host_route(net::Ipv4Addr dst, net::Ipv4Addr via, core::PortId port) {
+        core::Route r;
+        r.dst = dst;
+        r.prefix_len = 32;
+        r.via = via;
+        r.port = port;
+        engine.host().edit_routes().push_back(r);
+    }
     void neighbour(core::PortId port, net::Ipv4Addr a, net::MacAddr m) {
         core::Neighbour& n = engine.host().neighbour_create(port, a);
         n.mac = m;

@@ -447,12 +447,7 @@ TEST_CASE("ipvs: an open connection follows the host's tables when they change (
     CHECK(mac_of(d.feed(d.eth0, data())) == test::mac("02:00:00:00:00:a9"));
     // ip route add 172.16.10.100/32 via 172.16.10.1: the gateway's MAC from now on
     d.neighbour(d.eth1, test::ip("172.16.10.1"), Guide::kRouterMac);
-    core::Route host_route;
-    host_route.dst = Guide::kRip1;
-    host_route.prefix_len = 32;
-    host_route.via = test::ip("172.16.10.1");
-    host_route.port = d.eth1;
-    d.engine.host().edit_routes().push_back(host_route);
+    d.host_route(Guide::kRip1, test::ip("172.16.10.1"), d.eth1);
     CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRouterMac);
 }
 
@@ -479,12 +474,7 @@ TEST_CASE("nat: the replies of a connection follow the host's tables when they c
     CHECK(sent(d.feed(d.eth1, reply())) == std::pair{test::mac("02:00:00:00:00:c9"), Guide::kVip});
     // ip route add 192.168.1.50/32 via 192.168.1.1: the gateway's MAC from now on
     d.neighbour(d.eth0, test::ip("192.168.1.1"), Guide::kRouterMac);
-    core::Route host_route;
-    host_route.dst = Guide::kClient;
-    host_route.prefix_len = 32;
-    host_route.via = test::ip("192.168.1.1");
-    host_route.port = d.eth0;
-    d.engine.host().edit_routes().push_back(host_route);
+    d.host_route(Guide::kClient, test::ip("192.168.1.1"), d.eth0);
     CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kRouterMac, Guide::kVip});
     const auto& rs = *d.engine.ipvs().services().front()->destinations.front();
     CHECK(rs.stats.outpkts == 4);

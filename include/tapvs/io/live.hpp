@@ -1,7 +1,9 @@
-// tapvs run: the engine as a live director on TAP devices, driven by a Boost.Asio loop. Each frame is
-// stamped once, at arrival, with the system clock (to the microsecond, as a capture stores it); that
-// stamp is the engine's `now` and, with --record, the stamp in DIR/<port>.in.pcap, so that
-// `tapvs replay` of the recording makes the same decisions.
+// tapvs run: the director (io::Director, director.hpp) live on TAP devices, driven by a Boost.Asio
+// loop. This file holds only what is live: the TAPs, the loop and its timer, the control socket and
+// the port counters. Each frame is stamped once, at arrival, with the system clock (to the
+// microsecond, as a capture stores it); that stamp is the engine's `now` and, with --record, the
+// stamp in DIR/<port>.in.pcap (recording.hpp), so that `tapvs replay` of the recording makes the
+// same decisions.
 #pragma once
 
 #include <cstdint>

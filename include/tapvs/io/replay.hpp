@@ -1,5 +1,7 @@
-// tapvs replay: captures fed through the engine, in timestamp order, the capture's timestamps being
-// the only clock. The same inputs give the same outputs, byte for byte.
+// tapvs replay: captures fed through the director (io::Director, director.hpp), in timestamp order,
+// the capture's timestamps being the only clock; --compare runs it once per scheduler and --timing
+// again from memory. The same inputs give the same outputs, byte for byte
+// (tests/golden/replay_outputs.sha256).
 #pragma once
 
 #include <cstdint>

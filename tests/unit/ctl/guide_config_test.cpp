@@ -34,6 +34,14 @@ ctl::Reply load(core::Engine& e, const std::string& text, const std::string& nam
     return {};
 }
 
+// One line that gives one command, carried out.
+ctl::Reply one_line(core::Engine& e, const std::string& line) {
+    auto c = ctl::parse_config(line + "\n", "x.conf");
+    REQUIRE(c.ok());
+    REQUIRE(c.value().size() == 1);
+    return ctl::execute(e, c.value().front().cmd, {});
+}
+
 std::string list_n(const core::Engine& e) {
     ctl::cmd::List l;
     l.opts.numeric = true;
@@ -111,12 +119,7 @@ TEST_CASE("guide: kernel-side errors come back as ipvsadm prints them", "[ctl][g
 
 TEST_CASE("guide: host commands print and fail as their tools do", "[ctl][guide]") {
     core::Engine e;
-    auto run = [&](const std::string& line) {
-        auto c = ctl::parse_config(line + "\n", "x.conf");
-        REQUIRE(c.ok());
-        REQUIRE(c.value().size() == 1);
-        return ctl::execute(e, c.value().front().cmd, {});
-    };
+    auto run = [&](const std::string& line) { return one_line(e, line); };
     CHECK(run("ip addr add 172.16.10.12/16 dev eth1").status == 0);
     ctl::Reply dup = run("ip addr add 172.16.10.12/16 dev eth1");
     CHECK(dup.status == 2);
@@ -141,12 +144,7 @@ TEST_CASE("guide: host commands print and fail as their tools do", "[ctl][guide]
 TEST_CASE("guide: per-interface sysctls are the host's typed conf, the kernel's max(all, IF) on the packet path",
           "[ctl][guide][sysctl]") {
     core::Engine e;
-    auto run = [&](const std::string& line) {
-        auto c = ctl::parse_config(line + "\n", "x.conf");
-        REQUIRE(c.ok());
-        REQUIRE(c.value().size() == 1);
-        return ctl::execute(e, c.value().front().cmd, {});
-    };
+    auto run = [&](const std::string& line) { return one_line(e, line); };
     // Set before the interface is a port: kept, and the port's own once it is made.
     CHECK(run("echo 1 > /proc/sys/net/ipv4/conf/eth0/arp_ignore").status == 0);
     CHECK(run("sysctl net.ipv4.conf.eth0.arp_announce").out == "net.ipv4.conf.eth0.arp_announce = 0\n");
