@@ -200,9 +200,8 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     const Forwarder& fwd = forwarder_for(c.fwd());
     PortId out_port;
     net::Ipv4Addr nexthop;
-    const Neighbour* known = nullptr;
-    if (cache && cache->out_neigh && cache->out_gen == host.generation()) {
-        known = cache->out_neigh;
+    const Neighbour* known = cache ? cached_neighbour(cache->out_neigh, cache->out_gen) : nullptr;
+    if (known) {
         out_port = cache->out_port;
         nexthop = known->addr;
     } else {
@@ -241,10 +240,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     }
     net::Bytes ip = fwd.to_real(buf, iph.bytes(), c, xi);
     if (ip.empty()) return drop(in, buf.bytes(), DropReason::no_headroom);
-    if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent))
-        return emit_ip(out_port, known->mac, buf, ip);
-    send_ip(out_port, nexthop, buf, ip);
-    if (cache) {  // remember the way for the next packets, until the host's tables change
+    if (send_ip_cached(out_port, nexthop, known, buf, ip) && cache) {  // remember the way, until the tables change
         cache->out_port = out_port;
         cache->out_neigh = e.host_.neighbour(out_port, nexthop);
         cache->out_gen = host.generation();
@@ -317,9 +313,8 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     Connection* back = nat_conn != kNoConn ? &ipvs.conns().at(nat_conn) : nullptr;  // never a one-packet entry
     PortId out_port;
     net::Ipv4Addr nexthop;
-    const Neighbour* known = nullptr;
-    if (back && back->back_neigh && back->back_gen == host.generation()) {
-        known = back->back_neigh;
+    const Neighbour* known = back ? cached_neighbour(back->back_neigh, back->back_gen) : nullptr;
+    if (known) {
         out_port = back->back_port;
         nexthop = known->addr;
     } else {
@@ -371,10 +366,7 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
         }
     }
     ++e.stats_.forwarded;
-    if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent))
-        return emit_ip(out_port, known->mac, buf, iph.bytes());
-    send_ip(out_port, nexthop, buf, iph.bytes());
-    if (back) {  // remember the way back for the next replies, until the host's tables change
+    if (send_ip_cached(out_port, nexthop, known, buf, iph.bytes()) && back) {  // the way back, until the tables change
         back->back_port = out_port;
         back->back_neigh = e.host_.neighbour(out_port, nexthop);
         back->back_gen = host.generation();

@@ -33,6 +33,21 @@ struct Engine::Impl {
     void send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip);
     // The same to a known link-layer address: the Ethernet header in front of `ip`, then out.
     void emit_ip(PortId port, const net::MacAddr& dst, net::FrameBuf& buf, net::Bytes ip);
+    // A connection's next-hop cache (Connection::out_* toward the real server, back_* toward the
+    // client): the neighbour it kept, while the host's tables are as they were; else nullptr.
+    const Neighbour* cached_neighbour(const Neighbour* n, std::uint32_t gen) const noexcept {
+        return n && gen == e.host_.generation() ? n : nullptr;
+    }
+    // send_ip(), straight to `known` (a cached neighbour) when it is resolved. True when it went
+    // through the neighbour table, so the cache is to be filled (again).
+    bool send_ip_cached(PortId port, net::Ipv4Addr nexthop, const Neighbour* known, net::FrameBuf& buf, net::Bytes ip) {
+        if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent)) {
+            emit_ip(port, known->mac, buf, ip);
+            return false;
+        }
+        send_ip(port, nexthop, buf, ip);
+        return true;
+    }
     // Counts the frame, tells the observer, hands it to the sink (with `offload`: as it is, to a sink
     // that takes offloads).
     void emit(PortId port, net::ConstBytes frame, const net::Offload* offload = nullptr);

@@ -324,10 +324,10 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::error_code ec;
     fs::create_directories(base, ec);
 
-    std::optional<lab::Interruption> stop_signals;  // Ctrl-C: the running submissions are stopped, no new one starts
+    // Ctrl-C: the running submissions are stopped and no new one starts; a second one, once the
+    // results are being written, ends the grader.
+    std::optional<lab::Interruption> stop_signals;
     stop_signals.emplace();
-    bool interrupt_seen = false;
-    const auto interrupted = [&] { return interrupt_seen = interrupt_seen || (stop_signals && stop_signals->requested()); };
     std::signal(SIGCHLD, SIG_DFL);  // an inherited SIG_IGN would leave waitpid() nothing to wait for
 
     GradeRun run;
@@ -368,7 +368,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     auto finish = [&](Job& j, const std::string& stopped) {
         const Submission& sub = subs[j.index];
         SubmissionResult r = collect(lab, sub, j.dir, stopped);
-        r.timed_out = j.term_sent && !interrupted();
+        r.timed_out = j.term_sent && !stop_signals->requested();
         const lab::Removal removal = lab::remove_run(j.id);
         for (const auto& what : removal.removed)
             if (stopped.empty()) err << fmt::format("tapvs grade: {}: removed what its run left: {}\n", sub.name, what);
@@ -390,7 +390,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     std::cout.flush();
     std::cerr.flush();
     while ((next < subs.size() || !running.empty())) {
-        while (!interrupted() && running.size() < static_cast<std::size_t>(o.jobs) && next < subs.size()) {
+        while (!stop_signals->requested() && running.size() < static_cast<std::size_t>(o.jobs) && next < subs.size()) {
             const std::size_t i = next++;
             const Submission& sub = subs[i];
             if (!sub.refused.empty()) {
@@ -447,13 +447,13 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             const pid_t w = ::waitpid(it->pid, &st, WNOHANG);
             const auto now = Clock::now();
             if (w == it->pid || (w < 0 && errno != EINTR)) {  // ended (or gone: ECHILD)
-                finish(*it, it->term_sent ? (interrupted() ? "the grader was interrupted"
+                finish(*it, it->term_sent ? (stop_signals->requested() ? "the grader was interrupted"
                                                     : fmt::format("the time limit of {} s ran out", o.timeout))
                                           : "");
                 it = running.erase(it);
                 continue;
             }
-            if (!it->term_sent && (interrupted() || now > it->deadline)) {
+            if (!it->term_sent && (stop_signals->requested() || now > it->deadline)) {
                 ::kill(it->pid, SIGTERM);  // the run tears its lab down...
                 it->term_sent = true;
                 it->kill_at = now + std::chrono::seconds(10);
@@ -463,9 +463,9 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
             ++it;
         }
     }
-    interrupted();  // the last word before the handlers go
+    const bool interrupted = stop_signals->requested();
     stop_signals.reset();
-    if (interrupted())  // the submissions never started
+    if (interrupted)  // the submissions never started
         for (std::size_t i = 0; i < subs.size(); ++i)
             if (run.submissions[i].name.empty()) {
                 run.submissions[i] = unscored(lab, subs[i], "not graded: the grader was interrupted before it");
@@ -503,7 +503,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
     else if (o.format != "text")
         err << format_summary(run, TextStyle{});
     if (!wrote) return 2;
-    if (interrupted()) return 130;
+    if (interrupted) return 130;
     if (grader_failed) {
         err << "tapvs grade: the grader could not grade every submission (see `not graded' above)\n";
         return 2;

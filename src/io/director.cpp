@@ -17,7 +17,7 @@ namespace {
 
 using core::Timestamp;
 
-core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+using core::seconds_f;
 
 core::EngineConfig engine_config(const Director::Options& o) {
     core::EngineConfig cfg;
@@ -165,9 +165,8 @@ ctl::Reply Director::serve(const ControlRequest& req, Timestamp now, core::Packe
     const std::uint64_t generation = engine_.ipvs().generation();
     ctl::Reply r = serve_request(engine_, req, now);
     if (recorded_ever_) {  // recording: the replay's configuration gets the change, at its time
-        const std::int64_t us = (now - epoch_).count() / 1000;
-        for (auto& l : recordable_lines(req))
-            control_lines_.push_back(fmt::format("@{}.{:06} {}", us / 1000000, us % 1000000, l));
+        const std::string at = recording::epoch_text((now - epoch_).count() / 1000);  // seconds after the epoch
+        for (auto& l : recordable_lines(req)) control_lines_.push_back(fmt::format("@{} {}", at, l));
     }
     if (engine_.ipvs().generation() != generation) {
         std::string line;

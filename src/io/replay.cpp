@@ -173,7 +173,7 @@ public:
     }
 };
 
-core::Duration seconds_f(double s) { return core::Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
+using core::seconds_f;
 double since(Timestamp t, Timestamp start) { return std::chrono::duration<double>(t - start).count(); }
 
 // The director of a replay: the options' seed, the connection table sized for this many entries up

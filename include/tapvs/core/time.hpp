@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <cmath>
 #include <compare>
 #include <cstdint>
 
@@ -27,6 +28,8 @@ struct Timestamp {
 };
 
 constexpr Duration seconds(std::int64_t s) noexcept { return std::chrono::seconds{s}; }
+// A configuration's `@SECONDS` or a `--at` time: fractional seconds, rounded to the nanosecond.
+inline Duration seconds_f(double s) noexcept { return Duration{static_cast<std::int64_t>(std::llround(s * 1e9))}; }
 
 // The test clock (Seastar's manual_clock): it moves only when told.
 class ManualClock {

@@ -100,7 +100,6 @@ public:
     // Ends the recording (if any); with `live` says on the log how to replay it.
     int finish_recording();
     Recording* recording() noexcept { return recording_.get(); }
-    bool recording_started() const noexcept { return recorded_ever_; }
 
     // ---- the summary ----
     // "Dropped frames:" with a line per reason counted, nothing when none was.

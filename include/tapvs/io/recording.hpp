@@ -41,7 +41,8 @@ inline constexpr std::string_view kManifestFile = "recording.json";
 std::string sent_file(std::string_view port);      // "eth0.pcap"
 std::string received_file(std::string_view port);  // "eth0.in.pcap"
 
-// "SECONDS.MICROS" with exactly six decimals, as --epoch takes it ("1767225601.000000").
+// "SECONDS.MICROS" with exactly six decimals, as --epoch takes it ("1767225601.000000"); also a
+// timed line's seconds after the epoch ("@1.500000"). `us` is not negative.
 std::string epoch_text(std::int64_t epoch_us);
 
 struct PortFiles {
