@@ -26,7 +26,7 @@ std::size_t wire_l3_len(const net::ParsedFrame& pf, net::ConstBytes frame, const
 }
 }  // namespace
 
-Engine::Engine(EngineConfig cfg) : cfg_(cfg), ipvs_(cfg.ipvs) {
+Engine::Engine(EngineConfig cfg) : cfg_(cfg), ipvs_(cfg.ipvs), host_(cfg.neigh) {
     scratch_.resize(net::kFrameHeadroom + 14 + 576 + 64);
     segments_.resize(std::size_t{65536} + 64);
 }
@@ -51,8 +51,9 @@ void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& 
 // several of them at once, as in a replay across a gap.
 void Engine::expire(Timestamp now, PacketSink& out) {
     for (;;) {
-        const bool neigh_due = next_neigh_timer_ != Timestamp{} && next_neigh_timer_ <= now;
-        const Timestamp at = neigh_due ? next_neigh_timer_ : now;
+        const Timestamp neigh = host_.neigh().next_timer();
+        const bool neigh_due = neigh != Timestamp{} && neigh <= now;
+        const Timestamp at = neigh_due ? neigh : now;
         ipvs_.expire(at);
         if (!neigh_due) return;
         Impl x{*this, out, at};
@@ -62,7 +63,7 @@ void Engine::expire(Timestamp now, PacketSink& out) {
 
 Timestamp Engine::next_timer() const noexcept {
     Timestamp a = ipvs_.next_timer();
-    Timestamp b = next_neigh_timer_;
+    Timestamp b = host_.neigh().next_timer();
     if (a == Timestamp{}) return b;
     if (b == Timestamp{}) return a;
     return std::min(a, b);
@@ -242,7 +243,7 @@ void Engine::Impl::ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     if (ip.empty()) return drop(in, buf.bytes(), DropReason::no_headroom);
     if (send_ip_cached(out_port, nexthop, known, buf, ip) && cache) {  // remember the way, until the tables change
         cache->out_port = out_port;
-        cache->out_neigh = e.host_.neighbour(out_port, nexthop);
+        cache->out_neigh = e.host_.neigh().find(out_port, nexthop);
         cache->out_gen = host.generation();
     }
 }
@@ -368,7 +369,7 @@ void Engine::Impl::forward(PortId in, net::FrameBuf& buf, const net::ParsedFrame
     ++e.stats_.forwarded;
     if (send_ip_cached(out_port, nexthop, known, buf, iph.bytes()) && back) {  // the way back, until the tables change
         back->back_port = out_port;
-        back->back_neigh = e.host_.neighbour(out_port, nexthop);
+        back->back_neigh = e.host_.neigh().find(out_port, nexthop);
         back->back_gen = host.generation();
     }
 }

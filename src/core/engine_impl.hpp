@@ -41,7 +41,7 @@ struct Engine::Impl {
     // send_ip(), straight to `known` (a cached neighbour) when it is resolved. True when it went
     // through the neighbour table, so the cache is to be filled (again).
     bool send_ip_cached(PortId port, net::Ipv4Addr nexthop, const Neighbour* known, net::FrameBuf& buf, net::Bytes ip) {
-        if (known && (known->state == NeighState::reachable || known->state == NeighState::permanent)) {
+        if (known && known->resolved()) {
             emit_ip(port, known->mac, buf, ip);
             return false;
         }

@@ -1,5 +1,5 @@
-// The link layer of the director: ARP (net/ipv4/arp.c arp_process), the neighbour cache with its
-// queue of packets waiting for resolution (net/core/neighbour.c), and frame output.
+// The link layer of the director: ARP (net/ipv4/arp.c arp_process, arp_solicit), what the engine
+// does with the neighbour table (neigh.hpp: send, learn, its timers), and frame output.
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -99,59 +99,40 @@ void Engine::Impl::emit_frame(PortId port, net::FrameBuf& buf) {
 }
 
 void Engine::Impl::send_ip(PortId port, net::Ipv4Addr nexthop, net::FrameBuf& buf, net::Bytes ip) {
-    Host& host = e.host_;
-    const Port& p = host.port(port);
-    Neighbour* n = host.neighbour(port, nexthop);
-    if (n && (n->state == NeighState::reachable || n->state == NeighState::permanent))
-        return emit_ip(port, n->mac, buf, ip);
-    // Unresolved: queue the packet (with room for its link header) and ask, unless already asking.
-    if (!n) n = &host.neighbour_create(port, nexthop);
-    const bool asking = n->state == NeighState::incomplete && n->probes > 0;
-    // Queued as a frame, so it can be parsed again, with its offload state (offsets from the frame).
+    NeighTable& neigh = e.host_.neigh();
+    Neighbour* n = neigh.find(port, nexthop);
+    if (n && n->resolved()) return emit_ip(port, n->mac, buf, ip);
+    // Unresolved: the packet waits as a frame (its link header to be filled in, so it can be parsed
+    // again) with its offload state, and ARP asks unless it already is.
+    if (!n) n = &neigh.create(port, nexthop);
     const auto delta = (ip.data() - static_cast<std::ptrdiff_t>(kEth)) - buf.data();
     if (!buf.adjust_front(delta) || !buf.resize(kEth + ip.size()))
         return drop(port, ip, DropReason::no_headroom);
-    write_eth(buf.data(), net::MacAddr{}, p.mac, net::kEtherTypeIpv4);
-    const net::ConstBytes f = buf.bytes();
-    n->queued_bytes += f.size();
-    n->queue.push_back(Neighbour::Waiting{std::vector<std::uint8_t>(f.begin(), f.end()), buf.offload});
-    while (n->queued_bytes > e.cfg_.neigh_queue_bytes && !n->queue.empty()) {  // drop the oldest
-        n->queued_bytes -= n->queue.front().frame.size();
-        drop(port, net::ConstBytes{n->queue.front().frame}.subspan(kEth), DropReason::neigh_queue_full);
-        n->queue.pop_front();
-    }
-    if (asking) return;
-    n->state = NeighState::incomplete;
-    n->probes = 1;
-    n->next_probe = now + e.cfg_.arp_retrans;
-    if (e.next_neigh_timer_ == Timestamp{} || n->next_probe < e.next_neigh_timer_) e.next_neigh_timer_ = n->next_probe;
-    arp_request(port, nexthop, net::ConstIpv4View{net::ConstBytes{ip.data(), ip.size()}}.src());
+    write_eth(buf.data(), net::MacAddr{}, e.host_.port(port).mac, net::kEtherTypeIpv4);
+    const bool ask = neigh.enqueue(*n, buf.bytes(), buf.offload, now, [&](net::ConstBytes oldest) {
+        drop(port, oldest, DropReason::neigh_queue_full);
+    });
+    if (ask) arp_request(port, nexthop, net::ConstIpv4View{net::ConstBytes{ip.data(), ip.size()}}.src());
 }
 
 // neigh_update(): a new link-layer address; packets waiting for it leave now.
 void Engine::Impl::neigh_learn(PortId port, net::Ipv4Addr addr, const net::MacAddr& mac, bool create) {
-    Host& host = e.host_;
-    Neighbour* n = host.neighbour(port, addr);
+    NeighTable& neigh = e.host_.neigh();
+    Neighbour* n = neigh.find(port, addr);
     if (!n) {
         if (!create) return;
-        n = &host.neighbour_create(port, addr);
+        n = &neigh.create(port, addr);
     }
     if (n->state == NeighState::permanent) return;
-    const bool changed = n->state != NeighState::reachable || n->mac != mac;
-    n->mac = mac;
-    n->state = NeighState::reachable;
-    n->probes = 0;
-    if (changed && e.observer_) e.observer_->on_arp(port, EngineObserver::ArpEvent::learned, addr, mac, now);
-    const net::MacAddr own = host.port(port).mac;
-    while (!n->queue.empty()) {
-        Neighbour::Waiting w = std::move(n->queue.front());
-        n->queue.pop_front();
+    if (neigh.update(*n, mac) && e.observer_)
+        e.observer_->on_arp(port, EngineObserver::ArpEvent::learned, addr, mac, now);
+    const net::MacAddr own = e.host_.port(port).mac;
+    for (Neighbour::Waiting& w : neigh.take_queue(*n)) {
         write_eth(w.frame.data(), mac, own, net::kEtherTypeIpv4);
-        net::FrameBuf buf{net::Bytes{w.frame}, 0, w.frame.size()};
-        buf.offload = w.offload;
-        emit_frame(port, buf);
+        net::FrameBuf frame{net::Bytes{w.frame}, 0, w.frame.size()};
+        frame.offload = w.offload;
+        emit_frame(port, frame);
     }
-    n->queued_bytes = 0;
 }
 
 // arp_process()
@@ -204,48 +185,20 @@ void Engine::Impl::arp_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame&
     if (a.op() == net::kArpOpRequest) drop(in, frame, DropReason::arp_not_for_us);
 }
 
-// neigh_timer_handler(): retransmit ARP requests; after arp_probes of them the neighbour fails and
-// every packet waiting for it is dropped with an ICMP host unreachable to its sender.
+// neigh_timer_handler(): retransmit ARP requests; after mcast_solicit of them the neighbour fails
+// and every packet waiting for it is dropped with an ICMP host unreachable to its sender.
 void Engine::Impl::neigh_timers() {
-    Host& host = e.host_;
-    std::vector<Neighbour*> due;
-    Timestamp next{};
-    for (auto& [key, n] : host.neighbours()) {
-        if (n.state != NeighState::incomplete || n.probes == 0) continue;
-        if (n.next_probe <= now) due.push_back(&n);
-        else if (next == Timestamp{} || n.next_probe < next) next = n.next_probe;
-    }
-    std::sort(due.begin(), due.end(), [](const Neighbour* a, const Neighbour* b) {
-        return std::pair(a->port, a->addr) < std::pair(b->port, b->addr);
-    });
-    // Resolutions started below (for the ICMP errors of failed ones) set their own timer: merge.
-    e.next_neigh_timer_ = Timestamp{};
-    for (Neighbour* n : due) {
-        if (n->probes < e.cfg_.arp_probes) {
-            ++n->probes;
-            n->next_probe = now + e.cfg_.arp_retrans;
-            if (next == Timestamp{} || n->next_probe < next) next = n->next_probe;
-            net::Ipv4Addr hint;
-            if (!n->queue.empty())
-                hint = net::ConstIpv4View{net::ConstBytes{n->queue.back().frame}.subspan(kEth)}.src();
-            arp_request(n->port, n->addr, hint);
-            continue;
-        }
-        n->state = NeighState::failed;
-        n->probes = 0;
-        if (e.observer_) e.observer_->on_arp(n->port, EngineObserver::ArpEvent::failed, n->addr, net::MacAddr{}, now);
-        auto waiting = std::move(n->queue);
-        n->queue.clear();
-        n->queued_bytes = 0;
-        for (auto& w : waiting) {
-            net::ConstBytes frame{w.frame};
-            auto parsed = net::parse_frame(frame);
-            if (parsed) icmp_error(frame, *parsed, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
-            drop(n->port, frame.subspan(kEth), DropReason::neigh_unresolved);
-        }
-    }
-    if (next != Timestamp{} && (e.next_neigh_timer_ == Timestamp{} || next < e.next_neigh_timer_))
-        e.next_neigh_timer_ = next;
+    e.host_.neigh().expire(
+        now, [&](const Neighbour& n) { arp_request(n.port, n.addr, n.waiting_source()); },
+        [&](const Neighbour& n, std::deque<Neighbour::Waiting> waiting) {
+            if (e.observer_) e.observer_->on_arp(n.port, EngineObserver::ArpEvent::failed, n.addr, net::MacAddr{}, now);
+            for (auto& w : waiting) {
+                net::ConstBytes frame{w.frame};
+                auto parsed = net::parse_frame(frame);
+                if (parsed) icmp_error(frame, *parsed, net::kIcmpDestUnreach, net::kIcmpHostUnreach);
+                drop(n.port, frame.subspan(kEth), DropReason::neigh_unresolved);
+            }
+        });
 }
 
 }  // namespace tapvs::core

@@ -84,24 +84,6 @@ net::Ipv4Addr Host::source_for(PortId port, net::Ipv4Addr dst) const noexcept {
     return {};
 }
 
-Neighbour* Host::neighbour(PortId port, net::Ipv4Addr a) noexcept {
-    auto it = neigh_.find(neigh_key(port, a));
-    return it == neigh_.end() ? nullptr : &it->second;
-}
-
-Neighbour& Host::neighbour_create(PortId port, net::Ipv4Addr a) {
-    ++gen_;
-    Neighbour& n = neigh_[neigh_key(port, a)];
-    n.addr = a;
-    n.port = port;
-    return n;
-}
-
-void Host::neighbour_delete(PortId port, net::Ipv4Addr a) {
-    ++gen_;
-    neigh_.erase(neigh_key(port, a));
-}
-
 namespace {
 bool prefix_match(const std::optional<std::pair<net::Ipv4Addr, int>>& want, bool invert, net::Ipv4Addr a) {
     if (!want) return true;

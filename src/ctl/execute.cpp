@@ -190,7 +190,7 @@ Reply show(const Engine& e, const cmd::Show& c) {
             break;
         case cmd::Show::What::neigh: {
             std::vector<const core::Neighbour*> all;
-            for (const auto& [k, n] : h.neighbours()) all.push_back(&n);
+            h.neigh().for_each([&](const core::Neighbour& n) { all.push_back(&n); });
             std::sort(all.begin(), all.end(), [](auto* a, auto* b) {
                 return std::pair(a->port, a->addr) < std::pair(b->port, b->addr);
             });
@@ -344,17 +344,16 @@ Reply execute_host(Engine& e, const Command& command) {
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::NeighAdd>) {
                 PortId port = h.port_id(c.dev);
-                core::Neighbour* n = h.neighbour(port, c.addr);
+                core::Neighbour* n = h.neigh().find(port, c.addr);
                 if (n && !c.replace && n->state == core::NeighState::permanent)
                     return fail("RTNETLINK answers: File exists");
-                core::Neighbour& m = n ? *n : h.neighbour_create(port, c.addr);
+                core::Neighbour& m = n ? *n : h.neigh().create(port, c.addr);
                 m.mac = c.mac;
                 m.state = core::NeighState::permanent;
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::NeighDel>) {
                 auto id = h.find_port(c.dev);
-                if (!id || !h.neighbour(*id, c.addr)) return fail("RTNETLINK answers: No such file or directory");
-                h.neighbour_delete(*id, c.addr);
+                if (!id || !h.neigh().erase(*id, c.addr)) return fail("RTNETLINK answers: No such file or directory");
                 return {};
             } else if constexpr (std::is_same_v<T, cmd::SysctlSet>) {
                 return sysctl_set(e, c);

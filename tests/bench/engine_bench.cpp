@@ -61,7 +61,7 @@ struct Bench {
             d.fwd = fwd;
             d.weight = 1 + i % 3;
             engine.ipvs().add_dest(u.key, d, now);
-            Neighbour& n = h.neighbour_create(eth1, d.addr);
+            Neighbour& n = h.neigh().create(eth1, d.addr);
             n.mac = net::MacAddr{{0x02, 0, 0, 0, 0x20, static_cast<std::uint8_t>(i)}};
             n.state = NeighState::permanent;
         }
@@ -76,7 +76,7 @@ struct Bench {
         // Replies and ICMP go back toward the client network: one static neighbour per client would
         // be silly; the clients sit behind one router.
         Host& h = engine.host();
-        Neighbour& r = h.neighbour_create(eth0, test::ip("192.168.255.254"));
+        Neighbour& r = h.neigh().create(eth0, test::ip("192.168.255.254"));
         r.mac = kClient;
         r.state = NeighState::permanent;
         Route def;

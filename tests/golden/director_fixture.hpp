@@ -84,7 +84,7 @@ public:
         engine.host().edit_routes().push_back(r);
     }
     void neighbour(core::PortId port, net::Ipv4Addr a, net::MacAddr m) {
-        core::Neighbour& n = engine.host().neighbour_create(port, a);
+        core::Neighbour& n = engine.host().neigh().create(port, a);
         n.mac = m;
         n.state = core::NeighState::permanent;
     }

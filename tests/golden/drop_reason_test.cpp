@@ -58,7 +58,7 @@ const std::vector<Row>& rows() {
          false, 1},
         {"a packet waiting for a neighbour that never answers", DropReason::neigh_unresolved,
          [](Director& d) {
-             d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+             d.engine.host().neigh().erase(d.eth1, Guide::kRip1);
              d.feed(d.eth0, FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kRip1).udp(1, 2).build());
              d.advance(1);
              d.advance(1);
@@ -66,7 +66,7 @@ const std::vector<Row>& rows() {
          [] { return std::vector<std::uint8_t>{}; }},
         {"more waiting bytes than the neighbour queue holds", DropReason::neigh_queue_full,
          [](Director& d) {
-             d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+             d.engine.host().neigh().erase(d.eth1, Guide::kRip1);
              for (int k = 0; k < 3; ++k)  // 3 x 1042 bytes fill most of the 4 KiB queue of this row
                  d.feed(d.eth0, FrameBuilder{}.eth(Guide::kClientMac, Guide::kEth0Mac).ipv4(Guide::kClient, Guide::kRip1)
                                     .udp(1, 2).payload_size(1000).build());
@@ -133,9 +133,9 @@ TEST_CASE("drops: each engine reason is counted once for the frame that causes i
     for (const Row& row : rows()) {
         DYNAMIC_SECTION(net::drop_reason_name(row.reason) << ": " << row.description) {
             core::EngineConfig cfg;
-            cfg.neigh_queue_bytes = 4096;
+            cfg.neigh.unres_qlen_bytes = 4096;
             Director d(true, cfg);
-            d.engine.host().neighbour_delete(d.eth1, Guide::kRip2);
+            d.engine.host().neigh().erase(d.eth1, Guide::kRip2);
             if (row.setup) row.setup(d);
             const auto before = d.engine.stats().drops;
             std::vector<Sent> out;

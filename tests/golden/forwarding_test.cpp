@@ -237,7 +237,7 @@ TEST_CASE("host: ARP for the VIP is answered with the port's MAC", "[golden][arp
                         .arp_reply(Guide::kEth0Mac, Guide::kVip, Guide::kClientMac, Guide::kClient).build();
     REQUIRE_FRAME(out[0].frame, expected);
     // The requester was learned.
-    const core::Neighbour* n = d.engine.host().neighbour(d.eth0, Guide::kClient);
+    const core::Neighbour* n = d.engine.host().neigh().find(d.eth0, Guide::kClient);
     REQUIRE(n);
     CHECK(n->mac == Guide::kClientMac);
     // Not ours: silence.
@@ -442,7 +442,7 @@ TEST_CASE("ipvs: an open connection follows the host's tables when they change (
     };
     CHECK(mac_of(d.feed(d.eth0, data())) == Guide::kRs1Mac);  // cached now
     // ip neigh replace 172.16.10.100 lladdr 02:00:00:00:00:a9 dev eth1
-    d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+    d.engine.host().neigh().erase(d.eth1, Guide::kRip1);
     d.neighbour(d.eth1, Guide::kRip1, test::mac("02:00:00:00:00:a9"));
     CHECK(mac_of(d.feed(d.eth0, data())) == test::mac("02:00:00:00:00:a9"));
     // ip route add 172.16.10.100/32 via 172.16.10.1: the gateway's MAC from now on
@@ -469,7 +469,7 @@ TEST_CASE("nat: the replies of a connection follow the host's tables when they c
     CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kClientMac, Guide::kVip});
     CHECK(sent(d.feed(d.eth1, reply())) == std::pair{Guide::kClientMac, Guide::kVip});  // cached now
     // ip neigh replace 192.168.1.50 lladdr 02:00:00:00:00:c9 dev eth0
-    d.engine.host().neighbour_delete(d.eth0, Guide::kClient);
+    d.engine.host().neigh().erase(d.eth0, Guide::kClient);
     d.neighbour(d.eth0, Guide::kClient, test::mac("02:00:00:00:00:c9"));
     CHECK(sent(d.feed(d.eth1, reply())) == std::pair{test::mac("02:00:00:00:00:c9"), Guide::kVip});
     // ip route add 192.168.1.50/32 via 192.168.1.1: the gateway's MAC from now on

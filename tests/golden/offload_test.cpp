@@ -448,7 +448,7 @@ TEST_CASE("offload: a GSO frame waiting for ARP waits as one packet and leaves o
         INFO("sink takes offloads: " << sink_offloads);
         Director d;
         d.sink.offloads = sink_offloads;
-        d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+        d.engine.host().neigh().erase(d.eth1, Guide::kRip1);
         nat_rs1(d);
         auto out = d.feed(d.eth0, client_syn().build());
         REQUIRE(out.size() == 1);  // the ARP request; the SYN waits
@@ -459,7 +459,7 @@ TEST_CASE("offload: a GSO frame waiting for ARP waits as one packet and leaves o
         const V payload = pattern(3000);
         out = d.feed(d.eth0, client_data(payload).build(), kTso);
         CHECK(out.empty());  // waits too, no second request
-        const core::Neighbour* n = d.engine.host().neighbour(d.eth1, Guide::kRip1);
+        const core::Neighbour* n = d.engine.host().neigh().find(d.eth1, Guide::kRip1);
         REQUIRE(n != nullptr);
         CHECK(n->queue.size() == 2);  // the SYN and the GSO frame, as the kernel queues the skb
 
@@ -495,7 +495,7 @@ TEST_CASE("offload: a GSO frame waiting for ARP waits as one packet and leaves o
 TEST_CASE("offload: a GSO frame whose neighbour never answers is one unreachable packet, not one per segment",
           "[golden][offload][gso][arp]") {
     Director d;
-    d.engine.host().neighbour_delete(d.eth1, Guide::kRip1);
+    d.engine.host().neigh().erase(d.eth1, Guide::kRip1);
     nat_rs1(d);
     REQUIRE(d.feed(d.eth0, client_syn().build()).size() == 1);  // the ARP request
     CHECK(d.feed(d.eth0, client_data(pattern(3000)).build(), kTso).empty());

@@ -96,9 +96,7 @@ struct EngineStats {
 
 struct EngineConfig {
     IpvsConfig ipvs;
-    Duration arp_retrans = seconds(1);          // neigh retrans_time
-    int arp_probes = 3;                         // mcast_solicit: requests before giving up
-    std::size_t neigh_queue_bytes = 212992;     // unres_qlen_bytes: packets waiting per neighbour
+    NeighParams neigh{};  // ARP: retransmissions, requests before giving up, packets waiting
 };
 
 class Engine {
@@ -143,7 +141,6 @@ private:
     std::vector<std::uint8_t> scratch_;  // frames the engine originates (ICMP errors), preallocated
     std::vector<std::uint8_t> segments_;  // one segment of a GSO frame being cut up, preallocated
     std::uint16_t ip_id_ = 0;            // id of headers the engine makes (ICMP, RST, TUN outer)
-    Timestamp next_neigh_timer_{};       // earliest ARP retransmission or failure (default: none)
 };
 
 }  // namespace tapvs::core

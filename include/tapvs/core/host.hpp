@@ -1,27 +1,22 @@
 // The director as a host: its ports (each a MAC, IPv4 addresses and an MTU), routes, neighbours
-// (ARP cache), sysctls and the mangle MARK rules fwmark services use. Pure data and lookups; the
+// (the ARP cache, neigh.hpp), sysctls and the mangle MARK rules fwmark services use. Pure data and lookups; the
 // engine (engine.hpp) moves frames through it.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
-#include "tapvs/core/time.hpp"
 #include "tapvs/core/mark.hpp"
+#include "tapvs/core/neigh.hpp"
+#include "tapvs/core/port_id.hpp"
 #include "tapvs/net/addr.hpp"
-#include "tapvs/net/offload.hpp"
 
 namespace tapvs::core {
-
-using PortId = std::uint16_t;
-inline constexpr PortId kNoPort = 0xffff;
 
 struct PortAddr {
     net::Ipv4Addr addr;
@@ -66,25 +61,6 @@ struct Route {
     }
 };
 
-enum class NeighState : std::uint8_t { incomplete, reachable, permanent, failed };
-
-struct Neighbour {
-    net::Ipv4Addr addr;
-    PortId port = kNoPort;
-    net::MacAddr mac;
-    NeighState state = NeighState::incomplete;
-    int probes = 0;          // ARP requests sent while incomplete
-    Timestamp next_probe;    // when to retransmit (incomplete)
-    // Frames waiting for resolution (Ethernet header to be filled in), each with its offload state:
-    // a GSO frame waits as one packet, as the kernel's skb does.
-    struct Waiting {
-        std::vector<std::uint8_t> frame;
-        net::Offload offload;
-    };
-    std::deque<Waiting> queue;
-    std::size_t queued_bytes = 0;
-};
-
 // Host-level sysctls tapvs acts on (the rest are stored and shown).
 struct HostSysctl {
     bool ip_forward = false;              // net.ipv4.ip_forward
@@ -94,6 +70,8 @@ struct HostSysctl {
 
 class Host {
 public:
+    explicit Host(NeighParams neigh = {}) : neigh_(neigh) {}
+
     // Ports: made on first mention by name (a config line, or --port at run time).
     PortId port_id(std::string_view name);  // creates it when unknown
     std::optional<PortId> find_port(std::string_view name) const noexcept;
@@ -116,14 +94,9 @@ public:
     // (inet_select_addr: an address of that port on the same subnet, else its primary).
     net::Ipv4Addr source_for(PortId port, net::Ipv4Addr dst) const noexcept;
 
-    // Neighbours, keyed by (port, address).
-    Neighbour* neighbour(PortId port, net::Ipv4Addr a) noexcept;
-    Neighbour& neighbour_create(PortId port, net::Ipv4Addr a);
-    void neighbour_delete(PortId port, net::Ipv4Addr a);
-    // Entries change state in place (the ARP timers); only neighbour_create/delete move or free
-    // one, and they bump generation(). Users of a cached entry check its state.
-    std::unordered_map<std::uint64_t, Neighbour>& neighbours() noexcept { return neigh_; }
-    const std::unordered_map<std::uint64_t, Neighbour>& neighbours() const noexcept { return neigh_; }
+    // The neighbours (ARP cache). Its create()/erase() move generation() too.
+    NeighTable& neigh() noexcept { return neigh_; }
+    const NeighTable& neigh() const noexcept { return neigh_; }
 
     // fwmark from the mangle PREROUTING rules (first matching rule's effect, iptables order).
     std::uint32_t mark_for(PortId in, std::uint8_t protocol, net::Ipv4Addr src, net::Ipv4Addr dst,
@@ -158,16 +131,12 @@ public:
     // Rebuilds the connected routes after an address or link change.
     void refresh_connected_routes();
     // Changes whenever ports, addresses, routes or the set of neighbours may have changed.
-    std::uint32_t generation() const noexcept { return gen_; }
+    std::uint32_t generation() const noexcept { return gen_ + neigh_.generation(); }
 
 private:
-    static std::uint64_t neigh_key(PortId port, net::Ipv4Addr a) noexcept {
-        return (std::uint64_t{port} << 32) | a.host_order;
-    }
-
     std::vector<Port> ports_;
     std::vector<Route> routes_;  // connected first (refreshed), then static in insertion order
-    std::unordered_map<std::uint64_t, Neighbour> neigh_;
+    NeighTable neigh_;
     std::vector<MarkRule> mark_rules_;
     HostSysctl sysctl_;
     std::map<std::string, std::string> sysctl_values_;

@@ -152,7 +152,7 @@ TEST_CASE("trace engine: no server available, and ARP resolution, reach the trac
                           0) == 0);
 
     Traced a{};
-    a.d.engine.host().neighbour_delete(a.d.eth1, Guide::kRip1);
+    a.d.engine.host().neigh().erase(a.d.eth1, Guide::kRip1);
     a.d.service("rr");
     a.d.real_server(Guide::kRip1, FwdMethod::masq);
     a.d.feed(a.d.eth0, from_client(40000, f::syn));
