@@ -23,21 +23,6 @@ namespace {
 
 constexpr auto kToolTimeout = std::chrono::milliseconds(15000);
 
-struct Target {
-    std::string addr;
-    std::string port = "80";
-    std::string path = "/";
-};
-
-Target parse_target(const std::string& t) {
-    Target r;
-    std::string s = t;
-    if (const auto slash = s.find('/'); slash != std::string::npos) r.path = s.substr(slash), s.resize(slash);
-    if (const auto colon = s.find(':'); colon != std::string::npos) r.port = s.substr(colon + 1), s.resize(colon);
-    r.addr = s;
-    return r;
-}
-
 std::string field(const std::string& line, const std::string& key) {
     const auto at = line.find(key + "=");
     if (at == std::string::npos) return {};
@@ -50,21 +35,6 @@ std::vector<std::string> lines_of(const std::string& text) {
     std::istringstream in(text);
     for (std::string l; std::getline(in, l);)
         if (!l.empty()) v.push_back(l);
-    return v;
-}
-
-std::vector<std::string> split(const std::string& s, char sep) {
-    std::vector<std::string> v;
-    std::string cur;
-    for (char ch : s) {
-        if (ch == sep) {
-            v.push_back(cur);
-            cur.clear();
-        } else {
-            cur += ch;
-        }
-    }
-    v.push_back(cur);
     return v;
 }
 
@@ -101,30 +71,29 @@ std::string LabRun::ip_out(const std::string& host, std::vector<std::string> arg
 }
 
 void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
-    const auto& a = it.check.args;
-    const std::string& kind = it.check.kind;
-    if (kind == "ping") {
+    const Check& c = it.check;
+    if (const auto* ping = c.as<PingCheck>()) {
         for (int attempt = 0; attempt < 3; ++attempt) {
-            const Ran p = run(in_netns(topo_->ns_of(a[0]), {self_, "lab", "tool", "ping", a[1]}), kToolTimeout);
+            const Ran p = run(in_netns(topo_->ns_of(ping->host), {self_, "lab", "tool", "ping", ping->addr}), kToolTimeout);
             r.out = p.out + p.err;
             r.ok = p.status == 0;
             if (r.ok) break;
         }
         return;
     }
-    if (kind == "http") {
-        const Target t = parse_target(a[1]);
-        const int count = std::stoi(a[2]);
+    if (const auto* http = c.as<HttpCheck>()) {
+        using P = HttpCheck::Pattern;
+        const HttpTarget& t = http->target;
+        const int count = http->count;
+        const bool tried = http->pattern == P::tried;
         std::vector<std::string> argv{self_, "lab", "tool", "fetch", "--host", t.addr, "--port", t.port,
-                                      "--path", t.path, "--count", a[2]};
+                                      "--path", t.path, "--count", std::to_string(count)};
         // Quick (the grader): a connection that is not answered within 1.5 s is not going to be; for
         // `tried' the requests only have to leave (the captures are what is checked).
-        if (o_.quick) argv.insert(argv.end(), {"--timeout", a[3] == "tried" ? "0.5" : "1.5"});
-        if (o_.quick && a[3] != "tried") argv.push_back("--stop-on-error");
-        std::size_t i = a[3] == "only" || a[3] == "order" || a[3] == "counts" ? 5 : 4;
-        for (; i + 1 < a.size(); i += 2)
-            if (a[i] == "upload") argv.insert(argv.end(), {"--upload", a[i + 1]});
-        const Ran f = run(in_netns(topo_->ns_of(a[0]), argv), std::chrono::milliseconds(3000 * count + 5000));
+        if (o_.quick) argv.insert(argv.end(), {"--timeout", tried ? "0.5" : "1.5"});
+        if (o_.quick && !tried) argv.push_back("--stop-on-error");
+        for (const auto& bytes : http->uploads) argv.insert(argv.end(), {"--upload", bytes});
+        const Ran f = run(in_netns(topo_->ns_of(http->host), argv), std::chrono::milliseconds(3000 * count + 5000));
         std::vector<std::string> errors;
         std::string table;
         for (const auto& l : lines_of(f.out)) {
@@ -139,36 +108,34 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         if (o_.quick && !errors.empty() && static_cast<int>(r.served.size()) < count)
             table += fmt::format("(the {} requests after the first that failed were not tried)\n",
                                  count - static_cast<int>(r.served.size()));
-        const std::string& p = a[3];
-        if (p == "alternate") {
-            r.ok = all_ok && distinct.size() >= 2;
-            for (std::size_t k = 1; r.ok && k < r.served.size(); ++k) r.ok = r.served[k] != r.served[k - 1];
-        } else if (p == "same") {
-            r.ok = all_ok && distinct.size() == 1;
-        } else if (p == "spread") {
-            r.ok = all_ok && distinct.size() >= 2;
-        } else if (p == "any") {
-            r.ok = all_ok;
-        } else if (p == "tried") {  // sent, whatever came back: for the checks of the captures that follow
-            r.ok = static_cast<int>(r.served.size()) == count;
-        } else if (p == "fails") {
-            r.ok = static_cast<int>(errors.size()) == count;
-        } else if (p == "only") {
-            const auto allowed = split(a[4], ',');
-            r.ok = all_ok && std::all_of(r.served.begin(), r.served.end(), [&](const std::string& w) {
-                       return std::find(allowed.begin(), allowed.end(), w) != allowed.end();
-                   });
-        } else if (p == "counts") {  // counts rs1=6,rs2=2: exactly so many requests each
-            std::map<std::string, int> got;
-            for (const auto& w : r.served) ++got[w];
-            std::map<std::string, int> want;
-            for (const auto& kv : split(a[4], ','))
-                if (const auto eq = kv.find('='); eq != std::string::npos) want[kv.substr(0, eq)] = std::atoi(kv.c_str() + eq + 1);
-            r.ok = all_ok && got == want;
-        } else if (p == "order") {
-            const auto want = split(a[4], ',');
-            r.ok = all_ok;
-            for (std::size_t k = 0; r.ok && k < r.served.size(); ++k) r.ok = r.served[k] == want[k % want.size()];
+        switch (http->pattern) {
+            case P::alternate:
+                r.ok = all_ok && distinct.size() >= 2;
+                for (std::size_t k = 1; r.ok && k < r.served.size(); ++k) r.ok = r.served[k] != r.served[k - 1];
+                break;
+            case P::same: r.ok = all_ok && distinct.size() == 1; break;
+            case P::spread: r.ok = all_ok && distinct.size() >= 2; break;
+            case P::any: r.ok = all_ok; break;
+            case P::tried:  // sent, whatever came back: for the checks of the captures that follow
+                r.ok = static_cast<int>(r.served.size()) == count;
+                break;
+            case P::fails: r.ok = static_cast<int>(errors.size()) == count; break;
+            case P::only:
+                r.ok = all_ok && std::all_of(r.served.begin(), r.served.end(), [&](const std::string& w) {
+                           return std::find(http->names.begin(), http->names.end(), w) != http->names.end();
+                       });
+                break;
+            case P::counts: {  // counts rs1=6,rs2=2: exactly so many requests each
+                std::map<std::string, int> got;
+                for (const auto& w : r.served) ++got[w];
+                r.ok = all_ok && got == http->counts;
+                break;
+            }
+            case P::order:
+                r.ok = all_ok;
+                for (std::size_t k = 0; r.ok && k < r.served.size(); ++k)
+                    r.ok = r.served[k] == http->names[k % http->names.size()];
+                break;
         }
         std::string seq;
         for (const auto& w : r.served) seq += (seq.empty() ? "" : " ") + w;
@@ -176,11 +143,10 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         if (!f.err.empty()) r.out += f.err;
         return;
     }
-    if (kind == "arp") {
-        const std::string host = a[0].substr(0, a[0].find(':'));
-        const std::string iface = a[0].find(':') == std::string::npos ? lab_.host(host)->ifaces.front().name
-                                                                       : a[0].substr(a[0].find(':') + 1);
-        const Ran p = run(in_netns(topo_->ns_of(host), {self_, "lab", "tool", "arp", "--iface", iface, "--target", a[1]}),
+    if (const auto* arp = c.as<ArpCheck>()) {
+        const std::string iface = arp->iface.empty() ? lab_.host(arp->host)->ifaces.front().name : arp->iface;
+        const Ran p = run(in_netns(topo_->ns_of(arp->host),
+                                   {self_, "lab", "tool", "arp", "--iface", iface, "--target", arp->addr}),
                           kToolTimeout);
         int director = 0, others = 0;
         const auto names = mac_names();
@@ -189,23 +155,24 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
             const auto known = names.find(mac);
             const std::string who = known == names.end() ? std::string() : known->second;
             if (who.starts_with("director")) ++director; else ++others;
-            r.out += fmt::format("{} is at {} ({})\n", a[1], mac, who.empty() ? "unknown" : who);
+            r.out += fmt::format("{} is at {} ({})\n", arp->addr, mac, who.empty() ? "unknown" : who);
         }
         if (r.out.empty()) r.out = "nobody answered\n" + p.err;
         r.ok = director == 1 && others == 0;
         return;
     }
-    if (kind == "service") {  // the director's table, as ipvsadm -L -n lists it now; what differs is what to fix
+    if (const auto* service = c.as<ServiceSpec>()) {  // the director's table, as ipvsadm -L -n lists it now; what differs is what to fix
         r.out = director_call({"ipvsadm", "-L", "-n"}).out;
-        r.causes = service_differences(it.check.service, parse_listing(r.out), lab_addresses());
+        r.causes = service_differences(*service, parse_listing(r.out), lab_addresses());
         r.ok = r.causes.empty();
         return;
     }
-    if (kind == "again") {
-        auto found = open_.find(a[0]);
+    if (const auto* again = c.as<AgainCheck>()) {
+        const std::string& name = again->name;
+        auto found = open_.find(name);
         if (found == open_.end()) {
             r.ok = false;
-            r.out = "the connection " + a[0] + " was not opened";
+            r.out = "the connection " + name + " was not opened";
             return;
         }
         Process& p = *found->second.proc;
@@ -216,18 +183,18 @@ void LabRun::check(const Item& it, ItemRecord& r, StepRecord&) {
         const std::string last = l.size() > before ? l.back() : "";
         const std::string who = field(last, "served-by");
         r.served.push_back(who.empty() ? "-" : who);
-        r.ok = a[1] == "same" ? who == found->second.first : who.empty();
-        r.out = who.empty() ? fmt::format("connection {}: no answer ({})", a[0], last.empty() ? "nothing" : field(last, "error"))
-                            : fmt::format("connection {} ({}): served by {} again (first: {})", a[0], field(last, "local"),
+        r.ok = again->same ? who == found->second.first : who.empty();
+        r.out = who.empty() ? fmt::format("connection {}: no answer ({})", name, last.empty() ? "nothing" : field(last, "error"))
+                            : fmt::format("connection {} ({}): served by {} again (first: {})", name, field(last, "local"),
                                           who, found->second.first);
         return;
     }
     r.ok = false;
-    r.out = "unknown check " + kind;
+    r.out = "check " + c.kind + " is judged after the step";
 }
 
 void LabRun::open_connection(const Item& it, ItemRecord& r) {
-    const Target t = parse_target(it.target);
+    const HttpTarget& t = it.open_at;
     auto p = Process::start(in_netns(topo_->ns_of(it.host), {self_, "lab", "tool", "fetch", "--host", t.addr, "--port",
                                                              t.port, "--path", t.path, "--count", "1000", "--keep",
                                                              "--timeout", "5"}),
@@ -249,15 +216,15 @@ void LabRun::open_connection(const Item& it, ItemRecord& r) {
 }
 
 void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
-    const auto& a = it.check.args;
     std::set<std::string> director_macs;
     for (const auto& p : lab_.director) director_macs.insert(p.mac);
     // The replies from the VIP that reached HOST (its capture), by the MAC that sent them.
-    const Host* at = it.check.kind == "bypass" || it.check.kind == "through" ? lab_.host(a[0]) : nullptr;
+    const RepliesCheck* way = it.check.as<RepliesCheck>();
+    const Host* at = way ? lab_.host(way->host) : nullptr;
     std::map<std::string, int> from;
     int replies = 0;
     if (at) {
-        const std::string& vip = a[1];
+        const std::string& vip = way->vip;
         for (const auto& f : facts(s, host_capture(at->name, at->ifaces.front().name)))
             if (f.ipv4 && f.src.to_string() == vip && (f.proto == 6 || f.proto == 17) && f.dst.to_string() != vip)
                 ++replies, ++from[f.src_mac.to_string()];
@@ -269,26 +236,26 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
         }
         if (replies == 0) r.out += fmt::format("no packet from {} reached {}\n", vip, at->name);
     }
-    if (it.check.kind == "bypass") {  // DR, TUN: none of the replies passed the director
+    if (way && way->way == RepliesCheck::Way::bypass) {  // DR, TUN: none of the replies passed the director
         int via_director = 0;
         for (const auto& p : lab_.director)
             for (const auto& f : facts(s, io::recording::received_file(p.name)))
-                if (f.ipv4 && f.src.to_string() == a[1] && (f.proto == 6 || f.proto == 17) &&
+                if (f.ipv4 && f.src.to_string() == way->vip && (f.proto == 6 || f.proto == 17) &&
                     director_macs.count(f.dst_mac.to_string()))
                     ++via_director;
         r.ok = replies > 0 && via_director == 0;
         r.out += fmt::format("the director received {} of them\n", via_director);
         return;
     }
-    if (it.check.kind == "through") {  // NAT: every reply reached HOST from the director
+    if (way) {  // through, NAT: every reply reached HOST from the director
         int from_director = 0;
         for (const auto& [mac, n] : from) from_director += director_macs.count(mac) ? n : 0;
         r.ok = replies > 0 && from_director == replies;
         return;
     }
-    if (it.check.kind == "tunnel") {
+    if (const auto* tunnel = it.check.as<TunnelCheck>()) {
         r.ok = true;
-        for (const auto& name : a) {
+        for (const auto& name : tunnel->hosts) {
             const Host* h = lab_.host(name);
             const std::string me = addr_only(h->ifaces.front().addr);
             int n = 0;
@@ -315,7 +282,8 @@ void LabRun::check_deferred(const Item& it, ItemRecord& r, StepRecord& s) {
 // trace and the hosts' settings. Each cause says what was seen and what the guide does about it.
 void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
     // 1. A real server answering ARP for an address of the director (the VIP): arp_ignore/arp_announce.
-    if (it.kind == Item::Kind::check && it.check.kind == "arp") {
+    const ArpCheck* arp = it.kind == Item::Kind::check ? it.check.as<ArpCheck>() : nullptr;
+    if (arp) {
         std::istringstream in(r.out);
         for (std::string l; std::getline(in, l);) {
             const auto open = l.find('('), close = l.rfind(')');
@@ -328,20 +296,20 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
                 "{} answers ARP for {}: it holds that address too, and its arp_ignore is {} (all) / {} ({}), arp_announce "
                 "{} / {}. A DR or TUN real server must not answer for the VIP: the guide sets arp_ignore=1 and "
                 "arp_announce=2 (net.ipv4.conf.all and .{}) before putting the VIP on lo (DR) or tunl0 (TUN).",
-                host, it.check.args[1], read_sys(host, "net.ipv4.conf.all.arp_ignore"),
+                host, arp->addr, read_sys(host, "net.ipv4.conf.all.arp_ignore"),
                 read_sys(host, "net.ipv4.conf." + dev + ".arp_ignore"), dev,
                 read_sys(host, "net.ipv4.conf.all.arp_announce"), read_sys(host, "net.ipv4.conf." + dev + ".arp_announce"),
                 dev));
         }
         if (r.out.starts_with("nobody"))
             r.causes.push_back(fmt::format("nobody has {}: the director has not been given it (ifconfig/ip addr on the director)",
-                                           it.check.args[1]));
+                                           arp->addr));
         return;
     }
 
     // A ping that got no answer: the routes both ways.
-    if (it.kind == Item::Kind::check && it.check.kind == "ping") {
-        const std::string from = it.check.args[0], to = it.check.args[1];
+    if (const PingCheck* ping = it.kind == Item::Kind::check ? it.check.as<PingCheck>() : nullptr) {
+        const std::string &from = ping->host, &to = ping->addr;
         auto routes = [&](const std::string& host) {
             std::string t = ip_out(host, {"route", "show"});
             while (!t.empty() && t.back() == '\n') t.pop_back();
@@ -356,7 +324,7 @@ void LabRun::diagnose(const Item& it, ItemRecord& r, const StepRecord& s) {
         return;
     }
 
-    if (it.kind == Item::Kind::check && it.check.kind == "service") return;  // check() said what differs
+    if (it.kind == Item::Kind::check && it.check.as<ServiceSpec>()) return;  // check() said what differs
     diagnose_traffic(it, r, s);
 }
 
@@ -390,19 +358,21 @@ std::string gateway_of(const std::string& route) {
 }  // namespace
 
 void LabRun::diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s) {
-    const auto& a = it.check.args;
-    const std::string kind = it.kind == Item::Kind::check ? it.check.kind : std::string();
+    const bool checked = it.kind == Item::Kind::check;
+    const HttpCheck* http = checked ? it.check.as<HttpCheck>() : nullptr;
+    const RepliesCheck* way = checked ? it.check.as<RepliesCheck>() : nullptr;
     const ServiceSpec* want = lab_.grade.service();
     const auto listing = parse_listing(s.ipvsadm.empty() ? director_call({"ipvsadm", "-L", "-n"}).out : s.ipvsadm);
     const auto director = parse_ip_addr(director_call({"ip", "addr", "show"}).out);
     auto director_has = [&](const std::string& ip) { return holder_of(director, ip) != nullptr; };
 
     // 1. The director's own addresses: the VIP toward the client, an address toward the real servers.
-    std::string vip = kind == "http" ? parse_target(a[1]).addr
-                      : kind == "bypass" || kind == "through" ? a[1]
+    std::string vip = http ? http->target.addr
+                      : way ? way->vip
                       : want ? want->vip.substr(0, want->vip.rfind(':'))
                       : std::string();
-    const Host* client = kind == "http" || kind == "bypass" || kind == "through" ? lab_.host(a[0])
+    const Host* client = http ? lab_.host(http->host)
+                         : way ? lab_.host(way->host)
                          : it.kind == Item::Kind::open ? lab_.host(it.host)
                                                        : nullptr;
     if (client) {
@@ -441,7 +411,7 @@ void LabRun::diagnose_traffic(const Item& it, ItemRecord& r, const StepRecord& s
     if (want)
         for (auto& d : service_differences(*want, listing, lab_addresses())) r.causes.push_back(std::move(d));
     else if (std::all_of(listing.begin(), listing.end(), [](const ListedService& x) { return x.reals.empty(); }) &&
-             (kind == "http" || kind == "again"))
+             (http || (checked && it.check.as<AgainCheck>())))
         r.causes.push_back("the director has no real server (ipvsadm -L -n lists none): ipvsadm -A then -a");
 
     // The director's trace of the step: its drops by reason, and the ARP requests nobody answered.

@@ -43,8 +43,17 @@ bool Grade::is_student(const std::string& host) const {
 const ServiceSpec* Grade::service() const {
     for (const auto& t : tests)
         for (const auto& c : t.checks)
-            if (c.kind == "service") return &c.service;
+            if (const auto* spec = c.as<ServiceSpec>()) return spec;
     return nullptr;
+}
+
+HttpTarget HttpTarget::parse(const std::string& text) {
+    HttpTarget r;
+    std::string s = text;
+    if (const auto slash = s.find('/'); slash != std::string::npos) r.path = s.substr(slash), s.resize(slash);
+    if (const auto colon = s.find(':'); colon != std::string::npos) r.port = s.substr(colon + 1), s.resize(colon);
+    r.addr = s;
+    return r;
 }
 
 std::string LabError::to_string() const {
@@ -84,6 +93,15 @@ bool is_count(const std::string& s) {
            std::stoi(s) > 0;
 }
 
+// "a,b,,c" -> a b "" c
+std::vector<std::string> split(const std::string& s, char sep) {
+    std::vector<std::string> v(1);
+    for (char ch : s) {
+        if (ch == sep) v.emplace_back();
+        else v.back() += ch;
+    }
+    return v;
+}
 
 class Parser {
 public:
@@ -325,6 +343,7 @@ private:
             if (!lab_.host(w[2])) return err(fmt::format("open: no host named {}", w[2]));
             it.kind = Item::Kind::open;
             it.name = w[1], it.host = w[2], it.target = w[3];
+            it.open_at = HttpTarget::parse(w[3]);
             it.text = rest_after(text, 1);
             step_->items.push_back(std::move(it));
             return {};
@@ -353,66 +372,103 @@ private:
             return colon != std::string::npos && net::Ipv4Addr::parse(e.substr(0, colon)) && is_count(e.substr(colon + 1));
         };
         if (!endpoint(a[1])) return err(fmt::format("check service: `{}' is not ADDR:PORT", a[1]));
-        c.service = ServiceSpec{a[0], a[1], a[2], {}};
+        ServiceSpec spec{a[0], a[1], a[2], {}};
         for (std::size_t i = 3; i < a.size(); i += 4) {
             if (a[i] != "->") return err(form);
             if (!endpoint(a[i + 1])) return err(fmt::format("check service: `{}' is not ADDR:PORT", a[i + 1]));
             if (a[i + 2] != "Masq" && a[i + 2] != "Route" && a[i + 2] != "Tunnel")
                 return err(fmt::format("check service: method `{}' (Masq, Route or Tunnel)", a[i + 2]));
             if (!is_count(a[i + 3]) && a[i + 3] != "0") return err(fmt::format("check service: weight `{}'", a[i + 3]));
-            c.service.reals.push_back(ServiceSpec::Real{a[i + 1], a[i + 2], std::stoi(a[i + 3])});
+            spec.reals.push_back(ServiceSpec::Real{a[i + 1], a[i + 2], std::stoi(a[i + 3])});
         }
+        c.spec = std::move(spec);
         return {};
     }
 
-    std::optional<LabError> host_arg(const std::string& h) const {
-        const std::string name = h.substr(0, h.find(':'));
+    // HOST[:IF]: the host's name, which must be one of the lab's.
+    std::optional<LabError> host_arg(const std::string& h, std::string& name) const {
+        name = h.substr(0, h.find(':'));
         if (!lab_.host(name)) return err(fmt::format("check: no host named {}", name));
+        return {};
+    }
+
+    // http HOST ADDR[:PORT][/PATH] COUNT PATTERN [NAMES] [upload BYTES]...
+    std::optional<LabError> http(Check& c) const {
+        const auto& a = c.args;
+        if (a.size() < 4) return err("check http HOST ADDR[:PORT][/PATH] COUNT PATTERN [upload BYTES]");
+        HttpCheck h;
+        if (auto e = host_arg(a[0], h.host)) return e;
+        if (!is_count(a[2])) return err(fmt::format("check http: `{}' is not a count of requests", a[2]));
+        h.target = HttpTarget::parse(a[1]);
+        h.count = std::stoi(a[2]);
+        using P = HttpCheck::Pattern;
+        static const std::map<std::string, P, std::less<>> patterns{
+            {"alternate", P::alternate}, {"same", P::same}, {"spread", P::spread}, {"only", P::only}, {"order", P::order},
+            {"counts", P::counts},       {"fails", P::fails}, {"any", P::any},     {"tried", P::tried}};
+        const auto found = patterns.find(a[3]);
+        if (found == patterns.end())
+            return err(fmt::format("check http: pattern `{}' (alternate, same, spread, only A,B, order A,B,..., "
+                                   "counts A=N,B=M, fails, any, tried)",
+                                   a[3]));
+        h.pattern = found->second;
+        std::size_t i = 4;
+        if (h.pattern == P::only || h.pattern == P::order || h.pattern == P::counts) {
+            if (a.size() < 5) return err(fmt::format("check http ... {} wants names", a[3]));
+            h.names = split(a[4], ',');
+            if (h.pattern == P::counts) {
+                for (const auto& kv : h.names)
+                    if (const auto eq = kv.find('='); eq != std::string::npos)
+                        h.counts[kv.substr(0, eq)] = std::atoi(kv.c_str() + eq + 1);
+                h.names.clear();
+            }
+            i = 5;
+        }
+        for (; i < a.size(); i += 2) {
+            if (a[i] != "upload" || i + 1 >= a.size() || !is_count(a[i + 1]))
+                return err(fmt::format("check http: `{}' (after the pattern: upload BYTES)", a[i]));
+            h.uploads.push_back(a[i + 1]);
+        }
+        c.spec = std::move(h);
         return {};
     }
 
     std::optional<LabError> validate(Check& c) {
         const auto& a = c.args;
         if (c.kind == "service") return service(c);
+        if (c.kind == "http") return http(c);
         if (c.kind == "ping" || c.kind == "arp") {
             if (a.size() != 2) return err(fmt::format("check {} HOST ADDR", c.kind));
-            return host_arg(a[0]);
-        }
-        if (c.kind == "http") {
-            if (a.size() < 4) return err("check http HOST ADDR[:PORT][/PATH] COUNT PATTERN [upload BYTES]");
-            if (auto e = host_arg(a[0])) return e;
-            if (!is_count(a[2])) return err(fmt::format("check http: `{}' is not a count of requests", a[2]));
-            std::size_t i = 4;
-            const std::string& p = a[3];
-            if (p == "only" || p == "order" || p == "counts") {
-                if (a.size() < 5) return err(fmt::format("check http ... {} wants names", p));
-                i = 5;
-            } else if (p != "alternate" && p != "same" && p != "spread" && p != "fails" && p != "any" && p != "tried") {
-                return err(fmt::format("check http: pattern `{}' (alternate, same, spread, only A,B, order A,B,..., "
-                                       "counts A=N,B=M, fails, any, tried)",
-                                       p));
-            }
-            for (; i < a.size(); i += 2) {
-                if (a[i] != "upload" || i + 1 >= a.size() || !is_count(a[i + 1]))
-                    return err(fmt::format("check http: `{}' (after the pattern: upload BYTES)", a[i]));
-            }
+            std::string host;
+            if (auto e = host_arg(a[0], host)) return e;
+            const auto colon = a[0].find(':');
+            if (c.kind == "ping") c.spec = PingCheck{host, a[1]};
+            else c.spec = ArpCheck{host, colon == std::string::npos ? std::string() : a[0].substr(colon + 1), a[1]};
             return {};
         }
         if (c.kind == "bypass" || c.kind == "through") {
             if (a.size() != 2) return err(fmt::format("check {} HOST VIP", c.kind));
-            return host_arg(a[0]);
+            RepliesCheck r{c.kind == "bypass" ? RepliesCheck::Way::bypass : RepliesCheck::Way::through, {}, a[1]};
+            if (auto e = host_arg(a[0], r.host)) return e;
+            c.spec = std::move(r);
+            return {};
         }
         if (c.kind == "tunnel") {
             if (a.empty()) return err("check tunnel HOST...");
-            for (const auto& h : a)
-                if (auto e = host_arg(h)) return e;
+            TunnelCheck t;
+            for (const auto& h : a) {
+                if (auto e = host_arg(h, t.hosts.emplace_back())) return e;
+            }
+            c.spec = std::move(t);
             return {};
         }
         if (c.kind == "again") {
             if (a.size() != 2 || (a[1] != "same" && a[1] != "fails")) return err("check again NAME same|fails");
             for (const auto& s : lab_.steps)
                 for (const auto& it : s.items)
-                    if (it.kind == Item::Kind::open && it.name == a[0]) return {};
+                    if (it.kind == Item::Kind::open && it.name == a[0]) {
+                        c.spec = AgainCheck{a[0], a[1] == "same"};
+                        return {};
+                    }
             return err(fmt::format("check again: no connection opened as {}", a[0]));
         }
         return err(fmt::format("unknown check `{}' (ping, http, arp, bypass, through, tunnel, again, service)", c.kind));

@@ -433,7 +433,7 @@ bool LabRun::run_step(std::size_t i) {
             open_connection(it, r);
             break;
         case Item::Kind::check:
-            if (it.check.kind == "bypass" || it.check.kind == "through" || it.check.kind == "tunnel")
+            if (it.check.after_step())
                 deferred.push_back(s.items.size());
             else
                 check(it, r, s);

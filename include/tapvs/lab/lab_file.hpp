@@ -3,9 +3,11 @@
 // format's reference. Reading it is pure: nothing is run, and every mistake names its line.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "tapvs/ctl/tokenize.hpp"
@@ -65,13 +67,69 @@ struct ServiceSpec {
     std::vector<Real> reals;
 };
 
-// What a step checks (`check KIND ARGS...`; labs/README.md lists them).
+// Where a check sends HTTP requests or opens a connection: ADDR[:PORT][/PATH].
+struct HttpTarget {
+    std::string addr;
+    std::string port = "80";
+    std::string path = "/";
+    static HttpTarget parse(const std::string& text);
+};
+
+// The checks, one type each, read once when the lab loads (labs/README.md says what each does).
+// `check ping HOST ADDR`: HOST pings ADDR.
+struct PingCheck {
+    std::string host, addr;
+};
+// `check arp HOST[:IF] ADDR`: the director alone answers HOST's ARP for ADDR.
+struct ArpCheck {
+    std::string host, iface;  // iface "": the host's first
+    std::string addr;
+};
+// `check http HOST ADDR[:PORT][/PATH] COUNT PATTERN [NAMES] [upload BYTES]...`: COUNT requests from
+// HOST, and which real server answered each fits the pattern.
+struct HttpCheck {
+    enum class Pattern { alternate, same, spread, only, order, counts, fails, any, tried };
+    std::string host;
+    HttpTarget target;
+    int count = 0;
+    Pattern pattern = Pattern::any;
+    std::vector<std::string> names;      // only A,B: the allowed; order A,B,...: the cycle
+    std::map<std::string, int> counts;   // counts A=N,B=M
+    std::vector<std::string> uploads;    // the BYTES of each `upload BYTES`
+};
+// `check bypass HOST VIP` (DR, TUN: no reply from VIP to HOST passed the director) and `check
+// through HOST VIP` (NAT: every one came from the director).
+struct RepliesCheck {
+    enum class Way { bypass, through } way = Way::through;
+    std::string host, vip;
+};
+// `check tunnel HOST...`: each HOST received IP-in-IP packets from the director.
+struct TunnelCheck {
+    std::vector<std::string> hosts;
+};
+// `check again NAME same|fails`: the connection opened as NAME is answered by the same real server
+// again, or no longer answered.
+struct AgainCheck {
+    std::string name;
+    bool same = true;
+};
+using CheckSpec = std::variant<PingCheck, ArpCheck, HttpCheck, RepliesCheck, TunnelCheck, AgainCheck, ServiceSpec>;
+
+// What a step checks (`check KIND ARGS...`).
 struct Check {
     std::string kind;               // ping, http, arp, bypass, through, tunnel, again, service
-    std::vector<std::string> args;  // the words after the kind
+    std::vector<std::string> args;  // the words after the kind, as written
     int line = 0;
     std::string text;               // the line as written, for the output and the report
-    ServiceSpec service;            // kind service: args, read
+    CheckSpec spec;                 // what the words say, read
+    // bypass, through and tunnel read the step's captures: they are judged once the step ends.
+    bool after_step() const noexcept {
+        return std::holds_alternative<RepliesCheck>(spec) || std::holds_alternative<TunnelCheck>(spec);
+    }
+    template <class T>
+    const T* as() const noexcept {
+        return std::get_if<T>(&spec);
+    }
 };
 
 // One line of a step, in order: a command for a host, an expectation on the previous command's
@@ -83,7 +141,8 @@ struct Item {
     std::vector<ctl::Word> words;    // command: the words after `HOST:`
     std::string text;                // the line as written (command: after `HOST: `; expect: the text)
     Check check;                     // check
-    std::string name, target;        // open: the connection's name and ADDR[:PORT]
+    std::string name, target;        // open: the connection's name and ADDR[:PORT] as written
+    HttpTarget open_at;              // open: the target, read
     // A line of a graded submission that is not run (grade/line_policy.hpp): skipped, as a line
     // that does nothing in the lab; rejected; or an error the tool gives it (`reason` is then its
     // message and `status` its exit status). `source` is where it was written ("alice.txt:12").

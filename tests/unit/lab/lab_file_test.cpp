@@ -75,6 +75,63 @@ TEST_CASE("a lab's topology and steps are read in order") {
     CHECK(s.items[6].check.kind == "again");
 }
 
+TEST_CASE("each check is read once into its own type") {
+    using namespace tapvs::lab;
+    auto r = parse_lab(kHead +
+                           "step One\n"
+                           "check http client 192.168.1.10:8080/index.html 6 counts rs1=4,rs2=2 upload 1000 upload 5\n"
+                           "check http client 192.168.1.10 3 order rs1,rs2\n"
+                           "check arp client:eth0 192.168.1.10\n"
+                           "check ping router 172.16.10.100\n"
+                           "check bypass client 192.168.1.10\n"
+                           "check tunnel rs1 router\n"
+                           "open A client 192.168.1.10:81\n"
+                           "check again A fails\n",
+                       "t", "labs/t", "t.conf");
+    REQUIRE(r);
+    const auto& items = r.value().steps[0].items;
+    REQUIRE(items.size() == 8);
+    const auto* counts = items[0].check.as<HttpCheck>();
+    REQUIRE(counts);
+    CHECK(counts->host == "client");
+    CHECK(counts->target.addr == "192.168.1.10");
+    CHECK(counts->target.port == "8080");
+    CHECK(counts->target.path == "/index.html");
+    CHECK(counts->count == 6);
+    CHECK(counts->pattern == HttpCheck::Pattern::counts);
+    CHECK(counts->counts == std::map<std::string, int>{{"rs1", 4}, {"rs2", 2}});
+    CHECK(counts->uploads == std::vector<std::string>{"1000", "5"});
+    const auto* order = items[1].check.as<HttpCheck>();
+    REQUIRE(order);
+    CHECK(order->target.port == "80");
+    CHECK(order->target.path == "/");
+    CHECK(order->pattern == HttpCheck::Pattern::order);
+    CHECK(order->names == std::vector<std::string>{"rs1", "rs2"});
+    const auto* arp = items[2].check.as<ArpCheck>();
+    REQUIRE(arp);
+    CHECK(arp->host == "client");
+    CHECK(arp->iface == "eth0");
+    CHECK(arp->addr == "192.168.1.10");
+    const auto* ping = items[3].check.as<PingCheck>();
+    REQUIRE(ping);
+    CHECK(ping->host == "router");
+    CHECK(ping->addr == "172.16.10.100");
+    const auto* bypass = items[4].check.as<RepliesCheck>();
+    REQUIRE(bypass);
+    CHECK(bypass->way == RepliesCheck::Way::bypass);
+    CHECK(bypass->vip == "192.168.1.10");
+    CHECK(items[4].check.after_step());
+    const auto* tunnel = items[5].check.as<TunnelCheck>();
+    REQUIRE(tunnel);
+    CHECK(tunnel->hosts == std::vector<std::string>{"rs1", "router"});
+    CHECK(items[6].open_at.port == "81");
+    const auto* again = items[7].check.as<AgainCheck>();
+    REQUIRE(again);
+    CHECK(again->name == "A");
+    CHECK_FALSE(again->same);
+    CHECK_FALSE(items[7].check.after_step());
+}
+
 TEST_CASE("lab mistakes are named with their line") {
     CHECK(error_of(kHead + "step S\nrs9: ip addr\n") == "t.conf:13: no host named rs9 (the director is `director')");
     CHECK(error_of(kHead + "step S\nrs1: bash -c 'rm -rf /'\n") ==
