@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include "tapvs/grade/formats.hpp"
-#include "tapvs/lab/json_file.hpp"
+#include "tapvs/lab/record.hpp"
 #include "tapvs/lab/proc.hpp"
 #include "tapvs/lab/report.hpp"
 #include "tapvs/lab/runner.hpp"
@@ -152,7 +152,7 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
     r.path = sub.path;
     r.max_score = lab.grade.max_points();
     r.notes = sub.notes;
-    auto step = [&](int n) { return lab::read_json_file(fs::path(dir) / fmt::format("step-{}", n) / "step.json"); };
+    auto step = [&](int n) { return lab::read_step_json(fs::path(dir) / fmt::format("step-{}", n) / "step.json"); };
     const std::string why_missing = !stopped.empty() ? stopped : "the grader stopped before it (see grade-run.txt)";
 
     // The lab's own hosts: a failure there is the lab's, not the student's.
@@ -161,26 +161,24 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
         if (!s)
             r.error = "the lab's own hosts were not set up: " + (stopped.empty() ? last_lines(dir + "/grade-run.txt", 6) : stopped);
         else
-            for (const auto& it : s->value("items", json::array()))
-                if (!it.value("ok", false))
-                    r.error = fmt::format("the lab's own line `{}: {}' failed: {}", lab::json_text(it, "host"), lab::json_text(it, "text"),
-                                          trim_end(lab::json_text(it, "err")));
+            for (const auto& it : s->items)
+                if (!it.ok) r.error = fmt::format("the lab's own line `{}: {}' failed: {}", it.host, it.text, trim_end(it.err));
     }
     // The submission's lines.
     const auto ls = step(lay.lines);
     if (!ls && r.error.empty() && stopped.empty())
         r.error = "the lab did not come up: " + last_lines(dir + "/grade-run.txt", 6);
-    const json items = ls ? ls->value("items", json::array()) : json::array();
+    const std::vector<lab::ItemRecord> items = ls ? ls->items : std::vector<lab::ItemRecord>{};
     for (std::size_t i = 0; i < sub.lines.size(); ++i) {
         const Line& l = sub.lines[i];
         LineResult x{l.host, l.file, l.line, l.text, "not run", why_missing, "", 0};
         if (i < items.size()) {
-            const json& it = items[i];
-            x.outcome = lab::json_text(it, "outcome");
-            x.status = it.value("status", 0);
-            x.output = trim_end(lab::json_text(it, "out"));
-            x.message = x.outcome == "error" ? trim_end(lab::json_text(it, "err")) : lab::json_text(it, "reason");
-            if (x.outcome == "done" && !lab::json_text(it, "err").empty()) x.output += (x.output.empty() ? "" : "\n") + trim_end(lab::json_text(it, "err"));
+            const lab::ItemRecord& it = items[i];
+            x.outcome = it.outcome;
+            x.status = it.status;
+            x.output = trim_end(it.out);
+            x.message = x.outcome == "error" ? trim_end(it.err) : it.reason;
+            if (x.outcome == "done" && !it.err.empty()) x.output += (x.output.empty() ? "" : "\n") + trim_end(it.err);
         }
         r.lines.push_back(std::move(x));
     }
@@ -197,16 +195,15 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
         if (!s) {
             tr.hints.push_back(r.error.empty() ? "not graded: " + why_missing : "not graded: " + r.error);
         } else {
-            tr.passed = s->value("ok", false);
-            tr.seconds = s->value("t1", 0.0) - s->value("t0", 0.0);
-            for (const auto& it : s->value("items", json::array())) {
-                tr.output += fmt::format("{} {}: {}\n", it.value("ok", false) ? "ok" : "FAILED", lab::json_text(it, "kind"), lab::json_text(it, "text"));
-                if (const std::string seen = trim_end(lab::json_text(it, "out")); !seen.empty()) tr.output += seen + "\n";
-                for (const auto& c : it.value("causes", json::array()))
-                    if (c.is_string()) tr.hints.push_back(c.get<std::string>());
+            tr.passed = s->ok;
+            tr.seconds = s->t1 - s->t0;
+            for (const auto& it : s->items) {
+                tr.output += fmt::format("{} {}: {}\n", it.ok ? "ok" : "FAILED", lab::kind_name(it.kind), it.text);
+                if (const std::string seen = trim_end(it.out); !seen.empty()) tr.output += seen + "\n";
+                for (const auto& c : it.causes) tr.hints.push_back(c);
             }
             tr.output = trim_end(tr.output);
-            if (!tr.passed && s->value("interrupted", false)) tr.hints.push_back("not finished: " + why_missing);
+            if (!tr.passed && s->interrupted) tr.hints.push_back("not finished: " + why_missing);
         }
         if (tr.passed) tr.points = t.points;
         if (!tr.passed) {

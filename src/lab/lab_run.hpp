@@ -12,6 +12,7 @@
 #include "tapvs/lab/capture_facts.hpp"
 #include "tapvs/lab/lab_file.hpp"
 #include "tapvs/lab/proc.hpp"
+#include "tapvs/lab/record.hpp"
 #include "tapvs/lab/runner.hpp"
 #include "tapvs/lab/topology.hpp"
 
@@ -29,30 +30,10 @@ struct Palette {
     std::string cyan(const std::string& s) const { return wrap("36", s); }
 };
 
-// What one line of a step did, for the terminal, step.json and the report.
-struct ItemRecord {
-    Item::Kind kind = Item::Kind::command;
-    std::string host, text;
-    int status = 0;            // command
-    std::string out, err;      // command output; check: what was seen
-    bool ok = true;
-    std::vector<std::string> causes;  // a failed check: the likely causes found
-    std::vector<std::string> served;  // http: the real server of each request, in order
-    // command: done (exit 0), error, or, for a graded submission's line, skipped or rejected
-    std::string outcome;
-    std::string reason, source;  // why it was skipped or rejected; where it was written
-    std::vector<std::string> ran;  // what was done: the argv run, the words sent to the director, the file written
-};
-
-struct StepRecord {
-    int n = 0;
+// A step as it runs: what step.json will say, and where it is recorded.
+struct StepRecord : StepJson {
     const Step* step = nullptr;
     std::string dir;
-    std::vector<ItemRecord> items;
-    std::string ipvsadm;  // ipvsadm -L -n at the end of the step
-    bool ok = true;
-    bool interrupted = false;  // Ctrl-C before its last line ran
-    double t0 = 0, t1 = 0;  // seconds since 1970
 };
 
 struct OpenConn {

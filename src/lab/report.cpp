@@ -17,6 +17,7 @@
 #include "tapvs/io/trace_read.hpp"
 #include "tapvs/lab/json_file.hpp"
 #include "tapvs/lab/ladder.hpp"
+#include "tapvs/lab/record.hpp"
 
 namespace tapvs::lab {
 
@@ -31,7 +32,7 @@ constexpr std::size_t kOpenLines = 14;  // longer outputs start folded
 std::uint8_t proto_number(const std::string& p) { return p == "UDP" ? 17 : p == "SCTP" ? 132 : 6; }
 
 // The captures of one step, as lab.json says who is who.
-std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
+std::vector<CapturePoint> points_of(const LabJson& lab, const fs::path& step) {
     std::vector<CapturePoint> points;
     auto add = [&](const std::string& node, const std::string& port, const std::string& mac, CapturePoint::Saw saw,
                    const std::string& file) {
@@ -41,25 +42,22 @@ std::vector<CapturePoint> points_of(const json& lab, const fs::path& step) {
         auto frames = read_facts((step / file).string(), &error);
         points.push_back(CapturePoint{node, port, *m, saw, std::move(frames), error.empty()});
     };
-    for (const auto& d : lab.value("director", json::array())) {
-        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::sent, io::recording::sent_file(json_text(d, "port")));
-        add("director", json_text(d, "port"), json_text(d, "mac"), CapturePoint::Saw::received, io::recording::received_file(json_text(d, "port")));
+    for (const auto& d : lab.director) {
+        add("director", d.port, d.mac, CapturePoint::Saw::sent, io::recording::sent_file(d.port));
+        add("director", d.port, d.mac, CapturePoint::Saw::received, io::recording::received_file(d.port));
     }
-    for (const auto& h : lab.value("hosts", json::array()))
-        for (const auto& i : h.value("ifaces", json::array()))
-            add(json_text(h, "name"), json_text(i, "name"), json_text(i, "mac"), CapturePoint::Saw::both,
-                host_capture(json_text(h, "name"), json_text(i, "name")));
+    for (const auto& h : lab.hosts)
+        for (const auto& i : h.ifaces) add(h.name, i.name, i.mac, CapturePoint::Saw::both, host_capture(h.name, i.name));
     return points;
 }
 
-std::map<std::string, std::vector<std::string>> heads_of(const json& lab) {
+std::map<std::string, std::vector<std::string>> heads_of(const LabJson& lab) {
     std::map<std::string, std::vector<std::string>> heads;
-    for (const auto& d : lab.value("director", json::array()))
-        heads["director"].push_back(json_text(d, "port") + " " + json_text(d, "mac"));
-    for (const auto& h : lab.value("hosts", json::array()))
-        for (const auto& i : h.value("ifaces", json::array())) {
-            heads[json_text(h, "name")].push_back(json_text(i, "name") + " " + json_text(i, "addr"));
-            heads[json_text(h, "name")].push_back(json_text(i, "mac"));
+    for (const auto& d : lab.director) heads["director"].push_back(d.port + " " + d.mac);
+    for (const auto& h : lab.hosts)
+        for (const auto& i : h.ifaces) {
+            heads[h.name].push_back(i.name + " " + i.addr);
+            heads[h.name].push_back(i.mac);
         }
     return heads;
 }
@@ -182,48 +180,45 @@ std::string pre(const std::string& text, const char* cls) {
     return fmt::format("<details><summary>{} lines of output</summary>{}</details>", lines, block);
 }
 
-std::string item_html(const json& it) {
-    const std::string kind = json_text(it, "kind");
-    const bool ok = it.value("ok", false);
+std::string item_html(const ItemRecord& it) {
+    const std::string kind = kind_name(it.kind);
+    const bool ok = it.ok;
     // A graded submission's line may have been skipped or rejected instead of run.
-    const std::string outcome = json_text(it, "outcome");
+    const std::string& outcome = it.outcome;
     const bool skipped = outcome == "skipped";
     std::string o = fmt::format("<div class=\"item {} {}{}\"><span class=\"mark\">{}</span>", html_escape(kind),
                                 skipped ? "skip" : ok ? "ok" : "fail", outcome.empty() ? "" : " " + html_escape(outcome),
                                 skipped ? "\u2013" : ok ? "\u2713" : "\u2717");
-    if (kind == "command") {
-        if (const std::string src = json_text(it, "source"); !src.empty())
+    if (it.kind == Item::Kind::command) {
+        if (const std::string& src = it.source; !src.empty())
             o += fmt::format("<span class=\"src\">{}</span> ", html_escape(src.substr(src.rfind(':') + 1)));
-        o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(json_text(it, "host")),
-                         html_escape(json_text(it, "text")));
+        o += fmt::format("<span class=\"host\">{}:</span> <code>{}</code>", html_escape(it.host), html_escape(it.text));
         if (outcome == "skipped" || outcome == "rejected")
             o += fmt::format(" <span class=\"outcome\">{}</span><p class=\"reason\">{}</p>", html_escape(outcome),
-                             html_escape(json_text(it, "reason")));
-        if (const int st = it.value("status", 0); st != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", st);
-        o += pre(json_text(it, "out"), "out") + pre(json_text(it, "err"), "err");
+                             html_escape(it.reason));
+        if (it.status != 0) o += fmt::format(" <span class=\"status\">exit {}</span>", it.status);
+        o += pre(it.out, "out") + pre(it.err, "err");
     } else {
-        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", html_escape(kind), html_escape(json_text(it, "text")));
-        if (it.contains("served")) {
+        o += fmt::format("<span class=\"kw\">{}</span> <code>{}</code>", html_escape(kind), html_escape(it.text));
+        if (!it.served.empty()) {
             o += "<div class=\"served\">";
-            for (const auto& s : it["served"]) {
-                const std::string name = s.is_string() ? s.get<std::string>() : "?";
+            for (const std::string& name : it.served) {
                 o += fmt::format("<span class=\"srv s{}\">{}</span>", name.empty() || name == "-" ? "x" : std::to_string(static_cast<unsigned char>(name.back()) % 4),
                                  html_escape(name));
             }
             o += "</div>";
         }
-        o += pre(json_text(it, "out"), "seen");
-        if (it.contains("causes")) {
+        o += pre(it.out, "seen");
+        if (!it.causes.empty()) {
             o += "<ul class=\"causes\">";
-            for (const auto& c : it["causes"])
-                if (c.is_string()) o += "<li>" + html_escape(c.get<std::string>()) + "</li>";
+            for (const auto& c : it.causes) o += "<li>" + html_escape(c) + "</li>";
             o += "</ul>";
         }
     }
     return o + "</div>\n";
 }
 
-std::string diagram_html(const json& lab, const fs::path& step, const std::string& ipvsadm) {
+std::string diagram_html(const LabJson& lab, const fs::path& step, const std::string& ipvsadm) {
     const auto points = points_of(lab, step);
     const StepTrace trace = read_step_trace(step / io::recording::kTraceFile);
     const auto sample = sample_of(trace, ipvsadm, points);
@@ -289,41 +284,38 @@ struct StepPage {
 };
 
 // `badge`: what the step's badge says instead of passed/failed (a graded test's points).
-std::optional<StepPage> step_html(const json& lab, const fs::path& dir, int n, std::string* error, const std::string& badge = {}) {
+std::optional<StepPage> step_html(const LabJson& lab, const fs::path& dir, int n, std::string* error, const std::string& badge = {}) {
     const std::string rel = fmt::format("step-{}", n);
-    const auto s = read_json_file(dir / rel / "step.json", error);
+    const auto s = read_step_json(dir / rel / "step.json", error);
     if (!s) return std::nullopt;
-    const bool ok = s->value("ok", false);
+    const bool ok = s->ok;
     std::string o = fmt::format("<section class=\"step {}\" id=\"step-{}\" data-step=\"{}\">\n", ok ? "ok" : "fail", n, n);
     o += fmt::format("<h2><span class=\"n\">Step {}</span> {} <span class=\"badge\">{}</span></h2>\n", n,
-                     html_escape(json_text(*s, "title")),
-                     !badge.empty() ? html_escape(badge) : ok ? "passed" : s->value("interrupted", false) ? "interrupted" : "failed");
-    if (const std::string about = json_text(*s, "about"); !about.empty()) o += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+                     html_escape(s->title), !badge.empty() ? html_escape(badge) : ok ? "passed" : s->interrupted ? "interrupted" : "failed");
+    if (!s->about.empty()) o += "<p class=\"about\">" + html_escape(s->about) + "</p>\n";
     o += "<div class=\"items\">\n";
-    for (const auto& it : s->value("items", json::array())) o += item_html(it);
+    for (const auto& it : s->items) o += item_html(it);
     o += "</div>\n";
-    const std::string ipvsadm = json_text(*s, "ipvsadm");
+    const std::string& ipvsadm = s->ipvsadm;
     o += "<h3>ipvsadm -L -n after the step</h3>\n" + pre(ipvsadm.empty() ? "(no answer)\n" : ipvsadm, "ipvsadm");
     o += diagram_html(lab, dir / rel, ipvsadm);
     o += files_html(dir / rel, rel);
-    return StepPage{o + "</section>\n", json_text(*s, "title"), ok};
+    return StepPage{o + "</section>\n", s->title, ok};
 }
 
-std::string topology_html(const json& lab) {
+std::string topology_html(const LabJson& lab) {
     std::string o = "<table class=\"topo\"><tr><th>host</th><th>interface</th><th>segment</th><th>address</th><th>MAC</th></tr>\n";
-    for (const auto& d : lab.value("director", json::array()))
+    for (const auto& d : lab.director)
         o += fmt::format("<tr><td>director</td><td>{}</td><td>{}</td><td>set by the steps</td><td>{}</td></tr>\n",
-                         html_escape(json_text(d, "port")), html_escape(json_text(d, "segment")), html_escape(json_text(d, "mac")));
-    for (const auto& h : lab.value("hosts", json::array()))
-        for (const auto& i : h.value("ifaces", json::array()))
-            o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(json_text(h, "name")),
-                             html_escape(json_text(i, "name")), html_escape(json_text(i, "segment")),
-                             h.value("fresh", false) ? html_escape(json_text(i, "addr")) + " (the lab's; set by the submission)"
-                                                     : html_escape(json_text(i, "addr")),
-                             html_escape(json_text(i, "mac")));
+                         html_escape(d.port), html_escape(d.segment), html_escape(d.mac));
+    for (const auto& h : lab.hosts)
+        for (const auto& i : h.ifaces)
+            o += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", html_escape(h.name),
+                             html_escape(i.name), html_escape(i.segment),
+                             h.fresh ? html_escape(i.addr) + " (the lab's; set by the submission)" : html_escape(i.addr),
+                             html_escape(i.mac));
     o += "</table>\n";
-    const json ipip = lab.value("ipip", json::object());
-    for (const auto& [host, mode] : ipip.items())
+    for (const auto& [host, mode] : lab.ipip)
         o += fmt::format("<p class=\"ipip\">{}: IP-in-IP decapsulation {}.</p>\n", html_escape(host),
                          mode == "kernel" ? "by the kernel's ipip module (tunl0)"
                                           : "in userspace by tapvs lab tool ipip (no ipip module here)");
@@ -427,11 +419,11 @@ bool write_page(const std::string& recorded, std::string* error) {
         grade = read_json_file(dir / "grade.json", error);
         if (!grade) return false;
     }
-    std::optional<json> lab = read_json_file(dir / "lab.json", grade ? nullptr : error);
+    std::optional<LabJson> lab = read_lab_json(dir / "lab.json", grade ? nullptr : error);
     if (!lab && !grade) return false;
-    if (!lab) lab = json::object();  // a submission refused whole: no recording, its grade alone
-    const int run = lab->value("steps_run", 0), total = lab->value("steps_total", 0);
-    const std::string name = json_text(*lab, "lab");
+    if (!lab) lab = LabJson{};  // a submission refused whole: no recording, its grade alone
+    const int run = lab->steps_run, total = lab->steps_total;
+    const std::string& name = lab->lab;
     std::map<int, std::string> badges;  // a graded test's step: its points
     if (grade) {
         for (const auto& t : grade->value("tests", json::array()))
@@ -453,11 +445,11 @@ bool write_page(const std::string& recorded, std::string* error) {
         steps += s->html;
     }
     // A run of `--step N` asked for steps 1..N only.
-    const int asked = lab->value("steps_asked", total);
-    const bool ok = lab->value("ok", false) && run == asked;
+    const int asked = lab->steps_asked;
+    const bool ok = lab->ok && run == asked;
     std::string page = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n";
     if (grade) {
-        const std::string who = html_escape(json_text(*grade, "name")), lab_title = html_escape(json_text(*lab, "title"));
+        const std::string who = html_escape(json_text(*grade, "name")), lab_title = html_escape(lab->title);
         page += fmt::format("<title>tapvs grade {}: {}/{}</title>\n<style>{}</style></head><body>\n", who,
                             grade->value("score", 0), grade->value("max_score", 0), kCss);
         page += fmt::format("<header><h1>{}: graded in lab {}</h1>\n<p class=\"about\">{} ({})</p>\n", who,
@@ -468,9 +460,9 @@ bool write_page(const std::string& recorded, std::string* error) {
         page += "</header>\n<main>\n" + steps + "</main>\n";
     } else {
         page += fmt::format("<title>tapvs lab {}: {}</title>\n<style>{}</style></head><body>\n", html_escape(name),
-                            html_escape(json_text(*lab, "title")), kCss);
-        page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(json_text(*lab, "title")));
-        if (const std::string about = json_text(*lab, "about"); !about.empty()) page += "<p class=\"about\">" + html_escape(about) + "</p>\n";
+                            html_escape(lab->title), kCss);
+        page += fmt::format("<header><h1>Lab {}: {}</h1>\n", html_escape(name), html_escape(lab->title));
+        if (!lab->about.empty()) page += "<p class=\"about\">" + html_escape(lab->about) + "</p>\n";
         page += fmt::format("<p class=\"result {}\">{} of {} steps passed{}.</p>\n", ok ? "ok" : "fail", passed, total,
                             run == total    ? std::string()
                             : run < asked   ? fmt::format("; the run stopped at step {}", run)

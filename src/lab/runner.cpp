@@ -14,7 +14,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include "lab/lab_run.hpp"
@@ -374,6 +373,8 @@ bool LabRun::run_step(std::size_t i) {
     StepRecord s;
     s.n = static_cast<int>(i + 1);
     s.step = &step;
+    s.title = step.title;
+    s.about = step.about;
     s.dir = fmt::format("{}/step-{}", out_dir_, s.n);
     std::error_code ec;
     fs::create_directories(s.dir, ec);
@@ -485,68 +486,27 @@ bool LabRun::run_step(std::size_t i) {
     return steps_.back().ok;
 }
 
-void LabRun::write_step_json(const StepRecord& s) {
-    nlohmann::json j;
-    j["step"] = s.n;
-    j["title"] = s.step->title;
-    j["about"] = s.step->about;
-    j["ok"] = s.ok;
-    if (s.interrupted) j["interrupted"] = true;
-    j["t0"] = s.t0;
-    j["t1"] = s.t1;
-    j["ipvsadm"] = s.ipvsadm;
-    auto& items = j["items"] = nlohmann::json::array();
-    for (const auto& r : s.items) {
-        nlohmann::json x;
-        x["kind"] = r.kind == Item::Kind::command ? "command" : r.kind == Item::Kind::expect ? "expect"
-                    : r.kind == Item::Kind::open                                            ? "open"
-                                                                                            : "check";
-        x["host"] = r.host;
-        x["text"] = r.text;
-        x["ok"] = r.ok;
-        if (r.kind == Item::Kind::command) {
-            x["status"] = r.status;
-            x["outcome"] = r.outcome;
-            if (!r.reason.empty()) x["reason"] = r.reason;
-            if (!r.source.empty()) x["source"] = r.source;
-            if (!r.ran.empty()) x["ran"] = r.ran;
-        }
-        x["out"] = r.out;
-        x["err"] = r.err;
-        if (!r.causes.empty()) x["causes"] = r.causes;
-        if (!r.served.empty()) x["served"] = r.served;
-        items.push_back(x);
-    }
-    std::ofstream(s.dir + "/step.json") << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
-}
+void LabRun::write_step_json(const StepRecord& s) { write_json(s.dir + "/step.json", to_json(static_cast<const StepJson&>(s))); }
 
 void LabRun::write_lab_json() {
-    nlohmann::json j;
-    j["lab"] = lab_.name;
-    j["title"] = lab_.title;
-    j["about"] = lab_.about;
-    j["steps_total"] = lab_.steps.size();
-    j["steps_run"] = steps_.size();
-    j["steps_asked"] = o_.step > 0 ? std::min<std::size_t>(static_cast<std::size_t>(o_.step), lab_.steps.size())
-                                   : lab_.steps.size();
-    j["ok"] = !steps_.empty() && std::all_of(steps_.begin(), steps_.end(), [](const StepRecord& s) { return s.ok; });
-    j["ipip"] = ipip_mode_;
-    auto& d = j["director"] = nlohmann::json::array();
-    for (const auto& p : lab_.director) d.push_back({{"port", p.name}, {"segment", p.segment}, {"mac", p.mac}});
-    auto& hs = j["hosts"] = nlohmann::json::array();
+    LabJson j;
+    j.lab = lab_.name;
+    j.title = lab_.title;
+    j.about = lab_.about;
+    j.steps_total = static_cast<int>(lab_.steps.size());
+    j.steps_run = static_cast<int>(steps_.size());
+    j.steps_asked = o_.step > 0 ? std::min(o_.step, j.steps_total) : j.steps_total;
+    j.ok = !steps_.empty() && std::all_of(steps_.begin(), steps_.end(), [](const StepRecord& s) { return s.ok; });
+    j.ipip = ipip_mode_;
+    for (const auto& p : lab_.director) j.director.push_back({p.name, p.segment, p.mac});
     for (const auto& h : lab_.hosts) {
-        nlohmann::json x{{"name", h.name}};
-        if (o_.fresh.count(h.name)) x["fresh"] = true;  // started as a fresh machine: its lines set the address
+        LabJson::Host& x = j.hosts.emplace_back(LabJson::Host{h.name, o_.fresh.count(h.name) > 0, {}});
         for (const auto& i : h.ifaces)
-            x["ifaces"].push_back({{"name", i.name},
-                                   {"segment", i.segment},
-                                   {"addr", i.addr},
-                                   {"mac", topo_ ? topo_->mac_of(h.name, i.name) : ""}});
-        hs.push_back(x);
+            x.ifaces.push_back({i.name, i.segment, i.addr, topo_ ? topo_->mac_of(h.name, i.name) : ""});
     }
     std::error_code ec;
     fs::create_directories(out_dir_, ec);
-    std::ofstream(out_dir_ + "/lab.json") << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    write_json(out_dir_ + "/lab.json", to_json(j));
 }
 
 void LabRun::print_keep_help() {
