@@ -42,8 +42,10 @@ void Engine::handle(PortId in, net::FrameBuf& frame, Timestamp now, PacketSink& 
     auto& pc = stats_.ports[in];
     ++pc.rx_frames;
     pc.rx_bytes += frame.size();
-    if (observer_) observer_->on_rx(in, frame.bytes(), now);
-    x.receive(in, frame);
+    // One parse serves the observers and the receive path (parsing reads the frame only).
+    const auto parsed = net::parse_frame(frame.bytes());
+    if (observer_) observer_->on_rx(in, frame.bytes(), parsed ? &*parsed : nullptr, now);
+    x.receive(in, frame, parsed);
 }
 
 // Every timer fires at its own deadline, in order: the IPVS ones (connections, the dest trash, the
@@ -71,14 +73,15 @@ Timestamp Engine::next_timer() const noexcept {
 
 void Engine::Impl::drop(PortId port, net::ConstBytes frame, DropReason r) {
     ++e.stats_.drops[net::index_of(r)];
-    if (e.observer_) e.observer_->on_drop(port, frame, r, now);
+    if (!e.observer_) return;
+    const auto parsed = net::parse_frame(frame);
+    e.observer_->on_drop(port, frame, parsed ? &*parsed : nullptr, r, now);
 }
 
-void Engine::Impl::receive(PortId in, net::FrameBuf& buf) {
+void Engine::Impl::receive(PortId in, net::FrameBuf& buf, const Result<net::ParsedFrame, DropReason>& parsed) {
     const Host& host = e.host_;
     if (in >= host.ports().size() || !host.port(in).up || host.port(in).loopback)
         return drop(in, buf.bytes(), DropReason::port_down);
-    auto parsed = net::parse_frame(buf.bytes());
     if (!parsed) return drop(in, buf.bytes(), parsed.error());
     const net::ParsedFrame& pf = *parsed;
     const net::MacAddr dst = pf.eth(buf.bytes()).dst();

@@ -17,7 +17,7 @@ struct Engine::Impl {
     bool rx_csum_partial = false;  // the frame being handled came with a partial checksum
 
     // ---- engine.cpp ----
-    void receive(PortId in, net::FrameBuf& buf);
+    void receive(PortId in, net::FrameBuf& buf, const Result<net::ParsedFrame, net::DropReason>& parsed);
     void receive_ipv4(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
     void local_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf);
     void ipvs_in(PortId in, net::FrameBuf& buf, const net::ParsedFrame& pf, std::uint32_t conn);

@@ -26,7 +26,10 @@ void Engine::Impl::emit(PortId port, net::ConstBytes frame, const net::Offload* 
     auto& pc = e.stats_.ports[port];
     ++pc.tx_frames;
     pc.tx_bytes += frame.size();
-    if (e.observer_) e.observer_->on_tx(port, frame, now);
+    if (e.observer_) {
+        const auto parsed = net::parse_frame(frame);
+        e.observer_->on_tx(port, frame, parsed ? &*parsed : nullptr, now);
+    }
     if (offload) out.emit_offloaded(port, frame, *offload, now);
     else out.emit(port, frame, now);
 }

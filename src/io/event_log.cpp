@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "tapvs/net/frame_summary.hpp"
+
 namespace tapvs::io {
 
 namespace {
@@ -14,29 +16,26 @@ std::string conn(const core::Connection& c) {
 }
 
 // Ethertype and, for IPv4, protocol and addresses: enough to follow a flow by eye.
-std::string summary(net::ConstBytes f) {
-    if (f.size() < 14) return "(runt)";
-    const unsigned type = (unsigned{f[12]} << 8) | f[13];
-    if (type == 0x0806) return "ARP";
-    if (type != 0x0800 || f.size() < 34) return fmt::format("ethertype 0x{:04x}", type);
-    const auto ip = [&](std::size_t o) {
-        return net::Ipv4Addr{(std::uint32_t{f[o]} << 24) | (std::uint32_t{f[o + 1]} << 16) |
-                             (std::uint32_t{f[o + 2]} << 8) | f[o + 3]};
-    };
-    return fmt::format("IPv4 proto {} {} -> {}", f[23], ip(26), ip(30));
+std::string summary(net::ConstBytes f, const net::ParsedFrame* pf) {
+    const net::FrameSummary s = net::summarize(f, pf);
+    if (!s.has_eth) return "(runt)";
+    if (s.arp) return "ARP";
+    if (s.ip.present) return fmt::format("IPv4 proto {} {} -> {}", s.ip.protocol, s.ip.src, s.ip.dst);
+    return fmt::format("ethertype 0x{:04x}", s.ethertype);
 }
 
 }  // namespace
 
-void EventLog::on_rx(core::PortId p, net::ConstBytes f, core::Timestamp) {
-    if (verbose_) err_ << fmt::format("rx {} {} bytes {}\n", port(p), f.size(), summary(f));
+void EventLog::on_rx(core::PortId p, net::ConstBytes f, const net::ParsedFrame* pf, core::Timestamp) {
+    if (verbose_) err_ << fmt::format("rx {} {} bytes {}\n", port(p), f.size(), summary(f, pf));
 }
 
-void EventLog::on_tx(core::PortId p, net::ConstBytes f, core::Timestamp) {
-    if (verbose_) err_ << fmt::format("tx {} {} bytes {}\n", port(p), f.size(), summary(f));
+void EventLog::on_tx(core::PortId p, net::ConstBytes f, const net::ParsedFrame* pf, core::Timestamp) {
+    if (verbose_) err_ << fmt::format("tx {} {} bytes {}\n", port(p), f.size(), summary(f, pf));
 }
 
-void EventLog::on_drop(core::PortId p, net::ConstBytes f, net::DropReason r, core::Timestamp) {
+void EventLog::on_drop(core::PortId p, net::ConstBytes f, const net::ParsedFrame*, net::DropReason r,
+                       core::Timestamp) {
     if (verbose_) err_ << fmt::format("drop {} {} bytes: {}\n", port(p), f.size(), net::drop_reason_name(r));
 }
 

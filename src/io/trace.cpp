@@ -11,8 +11,8 @@
 #include <chrono>
 #include <ostream>
 
+#include "tapvs/net/frame_summary.hpp"
 #include "tapvs/net/headers.hpp"
-#include "tapvs/net/parse.hpp"
 
 namespace tapvs::io {
 
@@ -154,93 +154,88 @@ std::string_view ip_proto_name(std::uint8_t p) noexcept {
     }
 }
 
-// One IPv4 packet's summary: "proto" first (without a leading comma), then src/dst and what the
-// protocol adds. Nested packets (IP-in-IP's inner packet, an ICMP error's quote) are objects.
-void append_layer(Buf& b, const net::Ipv4Layer& l, net::ConstBytes frame, const net::Ipv4Layer* inner,
-                  const net::Ipv4Layer* quote, const net::Ipv4Layer* quote_inner) {
+// One IPv4 packet: "proto" first (without a leading comma), then src/dst and what the protocol
+// adds. Nested packets (IP-in-IP's inner packet, an ICMP error's quote) are objects.
+void append_packet(Buf& b, const net::PacketSummary& p, const net::PacketSummary* inner,
+                   const net::PacketSummary* quote, const net::PacketSummary* quote_inner) {
     first_key(b, "proto");
     b.push_back('"');
-    raw(b, ip_proto_name(l.protocol));
+    raw(b, ip_proto_name(p.protocol));
     b.push_back('"');
-    const bool ports = l.l4_parsed && (l.protocol == net::kIpProtoTcp || l.protocol == net::kIpProtoUdp);
     key(b, "src");
-    ports ? endpoint_value(b, l.src, l.sport) : ip_value(b, l.src);
+    p.ports ? endpoint_value(b, p.src, p.sport) : ip_value(b, p.src);
     key(b, "dst");
-    ports ? endpoint_value(b, l.dst, l.dport) : ip_value(b, l.dst);
-    if (ip_proto_name(l.protocol) == "IP") {
+    p.ports ? endpoint_value(b, p.dst, p.dport) : ip_value(b, p.dst);
+    if (ip_proto_name(p.protocol) == "IP") {
         key(b, "ip_proto");
-        uint_value(b, l.protocol);
+        uint_value(b, p.protocol);
     }
-    if (l.is_fragment) {
+    if (p.fragment) {
         key(b, "frag");
         bool_value(b, true);
     }
-    const std::size_t l3_end = std::min<std::size_t>(frame.size(), std::size_t{l.l3_off} + l.l3_len);
-    if (l.l4_parsed && l.protocol == net::kIpProtoTcp && std::size_t{l.l4_off} + 14 <= l3_end) {
+    if (p.has_tcp_flags) {
         key(b, "flags");
         b.push_back('"');
-        append_tcp_flags(b, frame[l.l4_off + 13]);
+        append_tcp_flags(b, p.tcp_flags);
         b.push_back('"');
     }
-    if (l.l4_parsed && l.protocol == net::kIpProtoIcmp && std::size_t{l.l4_off} + 2 <= l3_end) {
+    if (p.has_icmp_type) {
         key(b, "icmp_type");
-        uint_value(b, frame[l.l4_off]);
+        uint_value(b, p.icmp_type);
         key(b, "icmp_code");
-        uint_value(b, frame[l.l4_off + 1]);
+        uint_value(b, p.icmp_code);
     }
     if (inner && inner->present) {
         key(b, "inner");
         b.push_back('{');
-        append_layer(b, *inner, frame, nullptr, nullptr, nullptr);
+        append_packet(b, *inner, nullptr, nullptr, nullptr);
         b.push_back('}');
     }
     if (quote && quote->present) {
         key(b, "quote");
         b.push_back('{');
-        append_layer(b, *quote, frame, quote_inner, nullptr, nullptr);
+        append_packet(b, *quote, quote_inner, nullptr, nullptr);
         b.push_back('}');
     }
 }
 
-// What a frame is: its Ethernet addresses, then ARP or IPv4 (parse_frame()'s view of it); a frame
-// parse_frame() refuses gets its EtherType only.
-void append_frame_summary(Buf& b, net::ConstBytes frame) {
+// What a frame is (net::FrameSummary): its Ethernet addresses, then ARP or IPv4; a frame
+// parse_frame() refused gets its EtherType only.
+void append_frame_summary(Buf& b, const net::FrameSummary& s) {
     key(b, "len");
-    uint_value(b, frame.size());
-    if (frame.size() < net::kEthHeaderLen) return;
-    const net::ConstEthView eth{frame};
+    uint_value(b, s.len);
+    if (!s.has_eth) return;
     key(b, "eth_src");
-    mac_value(b, eth.src());
+    mac_value(b, s.src_mac);
     key(b, "eth_dst");
-    mac_value(b, eth.dst());
-    auto pf = net::parse_frame(frame);
-    if (!pf) {
+    mac_value(b, s.dst_mac);
+    if (!s.parsed) {
         key(b, "ethertype");
-        fmt::format_to(fmt::appender(b), "\"0x{:04x}\"", eth.ethertype());
+        fmt::format_to(fmt::appender(b), "\"0x{:04x}\"", s.ethertype);
         return;
     }
-    if (pf->has_vlan) {
+    if (s.has_vlan) {
         key(b, "vlan");
-        uint_value(b, pf->vlan_id());
+        uint_value(b, s.vlan_id);
     }
     b.push_back(',');
-    if (pf->is_arp()) {
-        const net::ConstArpView arp = pf->arp(frame);
+    if (s.arp) {
         first_key(b, "proto");
         raw(b, "\"ARP\"");
         key(b, "op");
-        raw(b, arp.op() == net::kArpOpRequest ? "\"request\"" : "\"reply\"");
+        raw(b, s.arp_op == net::kArpOpRequest ? "\"request\"" : "\"reply\"");
         key(b, "sender");
-        ip_value(b, arp.spa());
+        ip_value(b, s.arp_spa);
         key(b, "sender_mac");
-        mac_value(b, arp.sha());
+        mac_value(b, s.arp_sha);
         key(b, "target");
-        ip_value(b, arp.tpa());
+        ip_value(b, s.arp_tpa);
         key(b, "target_mac");
-        mac_value(b, arp.tha());
+        mac_value(b, s.arp_tha);
         return;
     }
-    append_layer(b, *pf, frame, &pf->ipip_inner, &pf->icmp_inner, &pf->icmp_inner_ipip);
+    append_packet(b, s.ip, &s.inner, &s.quote, &s.quote_inner);
 }
 
 const char* arp_event_name(core::EngineObserver::ArpEvent e) noexcept {
@@ -380,7 +375,7 @@ void TraceWriter::write_header(const TraceHeader& h) {
 }
 
 void TraceWriter::frame_event(std::string_view event, core::PortId port, net::ConstBytes frame,
-                              const net::DropReason* reason, core::Timestamp t) {
+                              const net::ParsedFrame* pf, const net::DropReason* reason, core::Timestamp t) {
     begin(t, event);
     JsonOut(buf_).text("port", port_name(port));
     if (reason) {
@@ -389,20 +384,21 @@ void TraceWriter::frame_event(std::string_view event, core::PortId port, net::Co
         raw(buf_, net::drop_reason_name(*reason));  // snake_case ids: nothing to escape
         buf_.push_back('"');
     }
-    append_frame_summary(buf_, frame);
+    append_frame_summary(buf_, net::summarize(frame, pf));
     end();
 }
 
-void TraceWriter::on_rx(core::PortId port, net::ConstBytes frame, core::Timestamp t) {
-    frame_event("rx", port, frame, nullptr, t);
+void TraceWriter::on_rx(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf, core::Timestamp t) {
+    frame_event("rx", port, frame, pf, nullptr, t);
 }
 
-void TraceWriter::on_tx(core::PortId port, net::ConstBytes frame, core::Timestamp t) {
-    frame_event("tx", port, frame, nullptr, t);
+void TraceWriter::on_tx(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf, core::Timestamp t) {
+    frame_event("tx", port, frame, pf, nullptr, t);
 }
 
-void TraceWriter::on_drop(core::PortId port, net::ConstBytes frame, net::DropReason reason, core::Timestamp t) {
-    frame_event("drop", port, frame, &reason, t);
+void TraceWriter::on_drop(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf,
+                          net::DropReason reason, core::Timestamp t) {
+    frame_event("drop", port, frame, pf, &reason, t);
 }
 
 void TraceWriter::on_arp(core::PortId port, ArpEvent what, net::Ipv4Addr ip, const net::MacAddr& mac,

@@ -3,30 +3,44 @@
 #include <algorithm>
 
 #include "tapvs/io/pcap_file.hpp"
+#include "tapvs/net/frame_summary.hpp"
 #include "tapvs/net/headers.hpp"
-#include "tapvs/net/parse.hpp"
 
 namespace tapvs::lab {
 
 namespace {
 
-struct L4Facts {
-    std::uint8_t flags = 0;
-    std::uint32_t seq = 0, ack = 0, payload = 0;
-};
-
-L4Facts l4_facts(const net::Ipv4Layer& l, net::ConstBytes frame) {
-    L4Facts o;
-    if (l.is_tcp() && !l.quoted) {
-        const auto tcp = l.tcp(frame);
-        o.flags = tcp.flags(), o.seq = tcp.seq(), o.ack = tcp.ack_seq();
-        o.payload = static_cast<std::uint32_t>(l.l4_len - std::min<std::size_t>(l.l4_len, tcp.header_len()));
-    } else if (l.is_udp()) {
-        o.payload = l.l4_len >= 8 ? l.l4_len - 8 : 0;
-    } else if (l.present) {
-        o.payload = l.l4_len;
+// The few fields of a frame's summary the lab looks at.
+FrameFact fact_of(const net::FrameSummary& s, core::Timestamp ts, std::size_t wirelen) {
+    FrameFact f;
+    f.ts = ts;
+    f.len = wirelen;
+    f.dst_mac = s.dst_mac, f.src_mac = s.src_mac;
+    if (s.arp) {
+        f.arp = true;
+        f.arp_op = s.arp_op;
+        f.arp_sha = s.arp_sha;
+        f.arp_spa = s.arp_spa, f.arp_tpa = s.arp_tpa;
+    } else if (s.ip.present) {
+        const net::PacketSummary& o = s.ip;
+        f.ipv4 = true;
+        f.src = o.src, f.dst = o.dst, f.proto = o.protocol;
+        f.ip_id = o.ip_id;
+        f.sport = o.sport, f.dport = o.dport;
+        f.tcp_flags = o.tcp_flags, f.seq = o.seq, f.ack = o.ack, f.payload = o.payload;
+        if (o.has_icmp_type) f.icmp_type = o.icmp_type, f.icmp_code = o.icmp_code;
+        if (o.protocol == net::kIpProtoIpip && s.inner.present) {
+            const net::PacketSummary& i = s.inner;
+            f.ipip = true;
+            f.inner_src = i.src, f.inner_dst = i.dst;
+            f.inner_proto = i.protocol;
+            f.inner_ip_id = i.ip_id;
+            f.inner_sport = i.sport, f.inner_dport = i.dport;
+            f.inner_tcp_flags = i.tcp_flags, f.inner_seq = i.seq, f.inner_ack = i.ack;
+            f.inner_payload = i.payload;
+        }
     }
-    return o;
+    return f;
 }
 
 }  // namespace
@@ -40,51 +54,8 @@ std::vector<FrameFact> read_facts(const std::string& path, std::string* error) {
     }
     std::vector<std::uint8_t> storage;
     io::PcapRecord rec;
-    while (r.value()->next(storage, 0, rec)) {
-        const net::ConstBytes frame(storage.data(), rec.caplen);
-        FrameFact f;
-        f.ts = rec.ts;
-        f.len = rec.wirelen;
-        if (frame.size() >= 14) {
-            const net::ConstEthView eth{frame};
-            f.dst_mac = eth.dst();
-            f.src_mac = eth.src();
-        }
-        auto p = net::parse_frame(frame);
-        if (p) {
-            const net::ParsedFrame& pf = p.value();
-            if (pf.is_arp()) {
-                const auto a = pf.arp(frame);
-                f.arp = true;
-                f.arp_op = a.op();
-                f.arp_sha = a.sha();
-                f.arp_spa = a.spa();
-                f.arp_tpa = a.tpa();
-            } else if (pf.present) {
-                f.ipv4 = true;
-                f.src = pf.src, f.dst = pf.dst, f.proto = pf.protocol;
-                f.ip_id = pf.ipv4(frame).id();
-                f.sport = pf.sport, f.dport = pf.dport;
-                const L4Facts outer = l4_facts(pf, frame);
-                f.tcp_flags = outer.flags, f.seq = outer.seq, f.ack = outer.ack, f.payload = outer.payload;
-                if (pf.is_icmp()) {
-                    const auto icmp = pf.l4(frame);
-                    if (icmp.size() >= 2) f.icmp_type = icmp[0], f.icmp_code = icmp[1];
-                }
-                if (pf.protocol == 4 && pf.ipip_inner.present) {
-                    f.ipip = true;
-                    f.inner_src = pf.ipip_inner.src, f.inner_dst = pf.ipip_inner.dst;
-                    f.inner_proto = pf.ipip_inner.protocol;
-                    f.inner_ip_id = pf.ipip_inner.ipv4(frame).id();
-                    f.inner_sport = pf.ipip_inner.sport, f.inner_dport = pf.ipip_inner.dport;
-                    const L4Facts inner = l4_facts(pf.ipip_inner, frame);
-                    f.inner_tcp_flags = inner.flags, f.inner_seq = inner.seq, f.inner_ack = inner.ack;
-                    f.inner_payload = inner.payload;
-                }
-            }
-        }
-        facts.push_back(f);
-    }
+    while (r.value()->next(storage, 0, rec))
+        facts.push_back(fact_of(net::summarize(net::ConstBytes(storage.data(), rec.caplen)), rec.ts, rec.wirelen));
     if (error && !r.value()->error().empty()) *error = r.value()->error();
     return facts;
 }

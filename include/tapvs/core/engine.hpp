@@ -13,6 +13,7 @@
 #include "tapvs/net/bytes.hpp"
 #include "tapvs/net/drop_reason.hpp"
 #include "tapvs/net/frame_buf.hpp"
+#include "tapvs/net/parse.hpp"
 
 namespace tapvs::core {
 
@@ -32,11 +33,14 @@ public:
 };
 
 // Events for traces and logs (all optional). Also receives IPVS's events (IpvsObserver).
+// A frame comes with parse_frame()'s view of it, or nullptr when parse_frame() refused it: the
+// engine's own parse for a received frame, and for a frame sent or dropped one parse made for all
+// the observers (only when one is attached), so no observer parses a frame again.
 class EngineObserver : public IpvsObserver {
 public:
-    virtual void on_rx(PortId, net::ConstBytes, Timestamp) {}
-    virtual void on_tx(PortId, net::ConstBytes, Timestamp) {}
-    virtual void on_drop(PortId, net::ConstBytes, net::DropReason, Timestamp) {}
+    virtual void on_rx(PortId, net::ConstBytes, const net::ParsedFrame*, Timestamp) {}
+    virtual void on_tx(PortId, net::ConstBytes, const net::ParsedFrame*, Timestamp) {}
+    virtual void on_drop(PortId, net::ConstBytes, const net::ParsedFrame*, net::DropReason, Timestamp) {}
     // An ARP event: a request sent, a reply sent, a neighbour learned or failed.
     enum class ArpEvent : std::uint8_t { request_sent, reply_sent, learned, failed };
     virtual void on_arp(PortId, ArpEvent, net::Ipv4Addr, const net::MacAddr&, Timestamp) {}
@@ -52,14 +56,14 @@ public:
             if (o->wants_reasons()) return true;
         return false;
     }
-    void on_rx(PortId p, net::ConstBytes f, Timestamp t) override {
-        for (auto* o : list) o->on_rx(p, f, t);
+    void on_rx(PortId p, net::ConstBytes f, const net::ParsedFrame* pf, Timestamp t) override {
+        for (auto* o : list) o->on_rx(p, f, pf, t);
     }
-    void on_tx(PortId p, net::ConstBytes f, Timestamp t) override {
-        for (auto* o : list) o->on_tx(p, f, t);
+    void on_tx(PortId p, net::ConstBytes f, const net::ParsedFrame* pf, Timestamp t) override {
+        for (auto* o : list) o->on_tx(p, f, pf, t);
     }
-    void on_drop(PortId p, net::ConstBytes f, net::DropReason r, Timestamp t) override {
-        for (auto* o : list) o->on_drop(p, f, r, t);
+    void on_drop(PortId p, net::ConstBytes f, const net::ParsedFrame* pf, net::DropReason r, Timestamp t) override {
+        for (auto* o : list) o->on_drop(p, f, pf, r, t);
     }
     void on_arp(PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& m, Timestamp t) override {
         for (auto* o : list) o->on_arp(p, e, ip, m, t);

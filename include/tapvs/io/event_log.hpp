@@ -16,9 +16,9 @@ class EventLog final : public core::EngineObserver {
 public:
     EventLog(std::ostream& err, const core::Host& host, bool verbose) : err_(err), host_(host), verbose_(verbose) {}
 
-    void on_rx(core::PortId p, net::ConstBytes f, core::Timestamp) override;
-    void on_tx(core::PortId p, net::ConstBytes f, core::Timestamp) override;
-    void on_drop(core::PortId p, net::ConstBytes f, net::DropReason r, core::Timestamp) override;
+    void on_rx(core::PortId p, net::ConstBytes f, const net::ParsedFrame* pf, core::Timestamp) override;
+    void on_tx(core::PortId p, net::ConstBytes f, const net::ParsedFrame* pf, core::Timestamp) override;
+    void on_drop(core::PortId p, net::ConstBytes f, const net::ParsedFrame*, net::DropReason r, core::Timestamp) override;
     void on_arp(core::PortId p, ArpEvent e, net::Ipv4Addr ip, const net::MacAddr& mac, core::Timestamp) override;
     void on_schedule(const core::SchedPacket& pkt, const core::Decision& d, core::Timestamp) override;
     void on_conn_new(const core::Connection& c, core::Timestamp) override;

@@ -43,9 +43,10 @@ public:
     void write_header(const TraceHeader& h);
 
     // core::EngineObserver
-    void on_rx(core::PortId port, net::ConstBytes frame, core::Timestamp t) override;
-    void on_tx(core::PortId port, net::ConstBytes frame, core::Timestamp t) override;
-    void on_drop(core::PortId port, net::ConstBytes frame, net::DropReason reason, core::Timestamp t) override;
+    void on_rx(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf, core::Timestamp t) override;
+    void on_tx(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf, core::Timestamp t) override;
+    void on_drop(core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf, net::DropReason reason,
+                 core::Timestamp t) override;
     void on_arp(core::PortId port, ArpEvent what, net::Ipv4Addr ip, const net::MacAddr& mac,
                 core::Timestamp t) override;
     // core::IpvsObserver
@@ -60,8 +61,8 @@ public:
 private:
     void begin(core::Timestamp t, std::string_view event);
     void end();
-    void frame_event(std::string_view event, core::PortId port, net::ConstBytes frame, const net::DropReason* reason,
-                     core::Timestamp t);
+    void frame_event(std::string_view event, core::PortId port, net::ConstBytes frame, const net::ParsedFrame* pf,
+                     const net::DropReason* reason, core::Timestamp t);
     void conn_event(TraceEventKind kind, const core::Connection& c, core::TcpState old_state, core::Timestamp t);
     std::string_view port_name(core::PortId port);
 

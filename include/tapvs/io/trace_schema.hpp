@@ -17,7 +17,8 @@
 //   v.text_list(key, items)    an array of strings (the reader takes it absent: empty)
 //   v.require(ok, message)     the reader's check across fields (the writer makes them true)
 // The frames' events (rx, tx, drop) describe the frame as parse_frame() sees it; they are written from
-// the frame and read into TraceFrame (trace_read.hpp), with the keys listed here too.
+// its net::FrameSummary (net/frame_summary.hpp, built from the parse the engine hands its observers)
+// and read into TraceFrame (trace_read.hpp), with the keys listed here too.
 #pragma once
 
 #include <cstdint>

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "support/frame_builder.hpp"
+#include "support/parsed.hpp"
 #include "tapvs/core/host.hpp"
 #include "tapvs/io/trace.hpp"
 #include "tapvs/io/trace_render.hpp"
@@ -137,7 +138,7 @@ TEST_CASE("trace read: what the writer writes reads back field for field", "[io]
                   core::Decision{&svc, &rs, true, why}, core::Timestamp::from_us(1767225600999999));
     const auto frame = FrameBuilder{}.eth("02:00:00:00:00:10", "02:00:00:00:00:20").ipip("10.0.0.2", "10.1.0.7")
                            .ipv4("10.9.8.7", "10.0.0.1").udp(1234, 53).build();
-    w.on_tx(eth0, frame, core::Timestamp::from_us(1767225601000000));
+    w.on_tx(eth0, frame, parsed(frame).get(), core::Timestamp::from_us(1767225601000000));
 
     std::istringstream in(os.str());
     auto r = io::read_trace(in);

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/frame_builder.hpp"
+#include "support/parsed.hpp"
 #include "tapvs/core/conn.hpp"
 #include "tapvs/core/host.hpp"
 #include "tapvs/io/trace.hpp"
@@ -148,7 +149,7 @@ TEST_CASE("trace: a NAT connection's life, hand-driven, gives these exact lines"
     core::SchedPacket pkt{core::Proto::tcp, ip("192.168.1.50"), ip("192.168.1.10"), 40000, 80};
     core::Decision d{&n.svc, &n.rs, false, "172.16.10.100:80 overhead 0 weight 1 is the least"};
 
-    fx.w.on_rx(fx.eth0, syn, at(1001000));
+    fx.w.on_rx(fx.eth0, syn, parsed(syn).get(), at(1001000));
     fx.w.on_schedule(pkt, d, at(1001000));
     fx.w.on_conn_new(n.c, at(1001000));
     n.c.state = core::TcpState::syn_recv;
@@ -157,7 +158,7 @@ TEST_CASE("trace: a NAT connection's life, hand-driven, gives these exact lines"
     fx.w.on_arp(fx.eth1, core::EngineObserver::ArpEvent::request_sent, ip("172.16.10.100"), net::MacAddr{},
                 at(1001000));
     fx.w.on_arp(fx.eth1, core::EngineObserver::ArpEvent::learned, ip("172.16.10.100"), kRs1Mac, at(1002500));
-    fx.w.on_tx(fx.eth1, syn_nat, at(1002500));
+    fx.w.on_tx(fx.eth1, syn_nat, parsed(syn_nat).get(), at(1002500));
     n.c.state = core::TcpState::close;
     n.c.inpkts = 3;
     n.c.outpkts = 2;
@@ -240,7 +241,7 @@ TEST_CASE("trace: frame summaries for ARP, UDP, ICMP, IP-in-IP, VLAN, fragments 
           "[io][trace]") {
     Fixture fx;
     auto line = [&](const std::vector<std::uint8_t>& frame) {
-        fx.w.on_rx(fx.eth0, frame, at(0));
+        fx.w.on_rx(fx.eth0, frame, parsed(frame).get(), at(0));
         std::string s = fx.take();
         const std::string head = R"({"t":1767225600.000000,"event":"rx","port":"eth0",)";
         REQUIRE(s.substr(0, head.size()) == head);
@@ -294,12 +295,12 @@ TEST_CASE("trace: drops carry the reason; frames that do not parse keep their Et
           "[io][trace]") {
     Fixture fx;
     const auto ipv6 = FrameBuilder{}.eth(kClientMac, kEth0Mac).ethertype(0x86dd).payload_size(40).build();
-    fx.w.on_drop(fx.eth0, ipv6, net::DropReason::ipv6_unsupported, at(0));
+    fx.w.on_drop(fx.eth0, ipv6, parsed(ipv6).get(), net::DropReason::ipv6_unsupported, at(0));
     const std::vector<std::uint8_t> runt(10, 0xee);
-    fx.w.on_drop(fx.eth1, runt, net::DropReason::eth_too_short, at(0));
+    fx.w.on_drop(fx.eth1, runt, parsed(runt).get(), net::DropReason::eth_too_short, at(0));
     const auto syn = FrameBuilder{}.eth(kClientMac, kEth0Mac).ipv4("192.168.1.50", "192.168.1.10")
                          .tcp(40001, 80, net::tcp_flags::syn).build();
-    fx.w.on_drop(fx.eth0, syn, net::DropReason::ipvs_no_dest, at(0));
+    fx.w.on_drop(fx.eth0, syn, parsed(syn).get(), net::DropReason::ipvs_no_dest, at(0));
     CHECK(fx.take() ==
           R"({"t":1767225600.000000,"event":"drop","port":"eth0","reason":"ipv6_unsupported","len":54,)"
           R"("eth_src":"02:00:00:00:00:c1","eth_dst":"02:00:00:00:00:10","ethertype":"0x86dd"})"
