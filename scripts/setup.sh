@@ -19,6 +19,9 @@ if ((${#missing[@]})); then
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+# TAPVS_SETUP_PACKAGES_ONLY=1: the packages only (scripts/bench.sh configures its own Release build).
+[[ ${TAPVS_SETUP_PACKAGES_ONLY:-0} == 1 ]] && exit 0
+
 BUILD_DIR=${TAPVS_BUILD_DIR:-build}
 cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTAPVS_WERROR=ON >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)"

@@ -1,6 +1,7 @@
 // A lab, read from labs/NAME/lab.conf: its topology, its steps, the commands of each step and
 // what each step checks. Data only, so a teacher writes a lab without C++; labs/README.md is the
-// format's reference. Reading it is pure: nothing is run, and every mistake names its line.
+// format's reference. Reading it is pure: nothing is run, and every mistake names its line. Each
+// check is read once, here, into a typed value (CheckSpec); the runner and the diagnosis read its fields.
 #pragma once
 
 #include <map>
