@@ -1,5 +1,6 @@
 #include "tapvs/grade/formats.hpp"
 
+#include "tapvs/lab/json_file.hpp"
 #include "tapvs/util/escape.hpp"
 
 #include <algorithm>
@@ -161,7 +162,7 @@ std::string format_text(const GradeRun& run, const TextStyle& style) {
     return o + format_summary(run, style);
 }
 
-std::string format_json(const GradeRun& run) { return to_json(run).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n"; }
+std::string format_json(const GradeRun& run) { return lab::json_file_text(to_json(run)); }
 
 std::string format_junit(const GradeRun& run, const std::string& timestamp, const std::string& hostname) {
     std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n";
@@ -228,7 +229,7 @@ std::string format_gradescope(const GradeRun& run, const SubmissionResult& s) {
                          {"output", text},
                          {"visibility", "visible"}});
     }
-    return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return lab::json_file_text(j);
 }
 
 std::string format_csv(const GradeRun& run) {

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "tapvs/grade/formats.hpp"
+#include "tapvs/lab/json_file.hpp"
 #include "tapvs/lab/record.hpp"
 #include "tapvs/lab/proc.hpp"
 #include "tapvs/lab/report.hpp"
@@ -168,7 +169,8 @@ SubmissionResult collect(const lab::Lab& lab, const Submission& sub, const std::
     const auto ls = step(lay.lines);
     if (!ls && r.error.empty() && stopped.empty())
         r.error = "the lab did not come up: " + last_lines(dir + "/grade-run.txt", 6);
-    const std::vector<lab::ItemRecord> items = ls ? ls->items : std::vector<lab::ItemRecord>{};
+    static const std::vector<lab::ItemRecord> none;
+    const std::vector<lab::ItemRecord>& items = ls ? ls->items : none;
     for (std::size_t i = 0; i < sub.lines.size(); ++i) {
         const Line& l = sub.lines[i];
         LineResult x{l.host, l.file, l.line, l.text, "not run", why_missing, "", 0};
@@ -353,7 +355,7 @@ int grade(const GradeOptions& o, std::ostream& out, std::ostream& err) {
         json j = to_json(r);
         j["lab"] = lab.name;
         j["lines_step"] = layout_of(lab).lines;
-        write_file(dir + "/grade.json", j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n", err);
+        write_file(dir + "/grade.json", lab::json_file_text(j), err);
         std::string e;
         r.report = dir + "/report.html";
         if (!lab::write_report(dir, &e)) {

@@ -8,38 +8,6 @@ namespace tapvs::lab {
 
 using nlohmann::json;
 
-namespace {
-
-// Tolerant field readers: the default unless the field is there with the right type.
-bool flag(const json& j, const char* key, bool fallback) {
-    const auto it = j.is_object() ? j.find(key) : j.end();
-    return it != j.end() && it->is_boolean() ? it->get<bool>() : fallback;
-}
-int whole(const json& j, const char* key, int fallback) {
-    const auto it = j.is_object() ? j.find(key) : j.end();
-    return it != j.end() && it->is_number_integer() ? it->get<int>() : fallback;
-}
-double real(const json& j, const char* key) {
-    const auto it = j.is_object() ? j.find(key) : j.end();
-    return it != j.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-std::vector<std::string> texts(const json& j, const char* key) {
-    std::vector<std::string> v;
-    const auto it = j.is_object() ? j.find(key) : j.end();
-    if (it != j.end() && it->is_array())
-        for (const auto& x : *it)
-            if (x.is_string()) v.push_back(x.get<std::string>());
-    return v;
-}
-// The objects of the array j[key] (none when it is not one).
-const json& array_of(const json& j, const char* key) {
-    static const json empty = json::array();
-    const auto it = j.is_object() ? j.find(key) : j.end();
-    return it != j.end() && it->is_array() ? *it : empty;
-}
-
-}  // namespace
-
 const char* kind_name(Item::Kind k) noexcept {
     switch (k) {
         case Item::Kind::command: return "command";
@@ -73,22 +41,21 @@ json to_json(const ItemRecord& r) {
 ItemRecord item_from_json(const json& j) {
     ItemRecord r;
     const std::string kind = json_text(j, "kind");
-    r.kind = kind == "command" ? Item::Kind::command
-             : kind == "expect" ? Item::Kind::expect
-             : kind == "open"   ? Item::Kind::open
-                                : Item::Kind::check;
+    r.kind = Item::Kind::check;
+    for (const auto k : {Item::Kind::command, Item::Kind::expect, Item::Kind::open})
+        if (kind == kind_name(k)) r.kind = k;
     r.host = json_text(j, "host");
     r.text = json_text(j, "text");
-    r.ok = flag(j, "ok", false);
-    r.status = whole(j, "status", 0);
+    r.ok = json_flag(j, "ok", false);
+    r.status = json_int(j, "status", 0);
     r.outcome = json_text(j, "outcome");
     r.reason = json_text(j, "reason");
     r.source = json_text(j, "source");
-    r.ran = texts(j, "ran");
+    r.ran = json_texts(j, "ran");
     r.out = json_text(j, "out");
     r.err = json_text(j, "err");
-    r.causes = texts(j, "causes");
-    r.served = texts(j, "served");
+    r.causes = json_texts(j, "causes");
+    r.served = json_texts(j, "served");
     return r;
 }
 
@@ -109,15 +76,15 @@ json to_json(const StepJson& s) {
 
 StepJson step_from_json(const json& j) {
     StepJson s;
-    s.n = whole(j, "step", 0);
+    s.n = json_int(j, "step", 0);
     s.title = json_text(j, "title");
     s.about = json_text(j, "about");
-    s.ok = flag(j, "ok", false);
-    s.interrupted = flag(j, "interrupted", false);
-    s.t0 = real(j, "t0");
-    s.t1 = real(j, "t1");
+    s.ok = json_flag(j, "ok", false);
+    s.interrupted = json_flag(j, "interrupted", false);
+    s.t0 = json_number(j, "t0");
+    s.t1 = json_number(j, "t1");
     s.ipvsadm = json_text(j, "ipvsadm");
-    for (const auto& it : array_of(j, "items")) s.items.push_back(item_from_json(it));
+    for (const auto& it : json_array(j, "items")) s.items.push_back(item_from_json(it));
     return s;
 }
 
@@ -149,18 +116,18 @@ LabJson lab_from_json(const json& j) {
     l.lab = json_text(j, "lab");
     l.title = json_text(j, "title");
     l.about = json_text(j, "about");
-    l.steps_total = whole(j, "steps_total", 0);
-    l.steps_run = whole(j, "steps_run", 0);
-    l.steps_asked = whole(j, "steps_asked", l.steps_total);
-    l.ok = flag(j, "ok", false);
-    if (const auto it = j.is_object() ? j.find("ipip") : j.end(); it != j.end() && it->is_object())
+    l.steps_total = json_int(j, "steps_total", 0);
+    l.steps_run = json_int(j, "steps_run", 0);
+    l.steps_asked = json_int(j, "steps_asked", l.steps_total);
+    l.ok = json_flag(j, "ok", false);
+    if (const auto it = j.find("ipip"); it != j.end() && it->is_object())
         for (const auto& [host, mode] : it->items())
             if (mode.is_string()) l.ipip[host] = mode.get<std::string>();
-    for (const auto& d : array_of(j, "director"))
+    for (const auto& d : json_array(j, "director"))
         l.director.push_back({json_text(d, "port"), json_text(d, "segment"), json_text(d, "mac")});
-    for (const auto& h : array_of(j, "hosts")) {
-        LabJson::Host x{json_text(h, "name"), flag(h, "fresh", false), {}};
-        for (const auto& i : array_of(h, "ifaces"))
+    for (const auto& h : json_array(j, "hosts")) {
+        LabJson::Host x{json_text(h, "name"), json_flag(h, "fresh", false), {}};
+        for (const auto& i : json_array(h, "ifaces"))
             x.ifaces.push_back({json_text(i, "name"), json_text(i, "segment"), json_text(i, "addr"), json_text(i, "mac")});
         l.hosts.push_back(std::move(x));
     }
@@ -169,7 +136,7 @@ LabJson lab_from_json(const json& j) {
 
 bool write_json(const std::filesystem::path& p, const json& j) {
     std::ofstream out(p, std::ios::trunc);
-    out << j.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
+    out << json_file_text(j);
     out.close();
     return static_cast<bool>(out);
 }

@@ -369,17 +369,15 @@ table.tests .pts{font-weight:700;white-space:nowrap}table.tests tr.fail .pts{col
 // A graded submission (grade.json beside the recording, grade/result.hpp): the score, each test
 // with its points and the hints that name the cause of a lost point, the notes, the lines' outcomes.
 std::string grade_html(const json& g) {
-    const int score = g.value("score", 0), max = g.value("max_score", 0);
+    const int score = json_int(g, "score"), max = json_int(g, "max_score");
     std::string o = "<section class=\"grade\" id=\"grade\">\n";
     o += fmt::format("<p class=\"score {}\">{} of {} points</p>\n", score == max ? "ok" : score == 0 ? "zero" : "part", score, max);
     if (const std::string r = json_text(g, "refused"); !r.empty())
         o += "<p class=\"refused\">The submission was refused: " + html_escape(r) + "</p>\n";
     if (const std::string e = json_text(g, "error"); !e.empty())
         o += "<p class=\"refused\">The grader could not grade it: " + html_escape(e) + "</p>\n";
-    if (g.value("timed_out", false)) o += "<p class=\"refused\">It was stopped at the grader's time limit.</p>\n";
-    std::vector<std::string> notes;
-    for (const auto& n : g.value("notes", json::array()))
-        if (n.is_string()) notes.push_back(n.get<std::string>());
+    if (json_flag(g, "timed_out")) o += "<p class=\"refused\">It was stopped at the grader's time limit.</p>\n";
+    const std::vector<std::string> notes = json_texts(g, "notes");
     if (!notes.empty()) {
         o += "<ul class=\"notes\">";
         for (const auto& n : notes) o += "<li>" + html_escape(n) + "</li>";
@@ -387,24 +385,23 @@ std::string grade_html(const json& g) {
     }
     o += "<table class=\"tests\"><tr><th>#</th><th>test</th><th>points</th></tr>\n";
     int k = 0;
-    for (const auto& t : g.value("tests", json::array())) {
-        const bool passed = t.value("passed", false);
-        const int step = t.value("step", 0);
+    for (const auto& t : json_array(g, "tests")) {
+        const bool passed = json_flag(t, "passed");
+        const int step = json_int(t, "step");
         const std::string name = html_escape(json_text(t, "name"));
         o += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}", passed ? "ok" : "fail", ++k,
                          step ? fmt::format("<a href=\"#step-{}\">{}</a>", step, name) : name);
         if (!passed) {
             o += "<ul class=\"hints\">";
-            for (const auto& h : t.value("hints", json::array()))
-                if (h.is_string() && std::find(notes.begin(), notes.end(), h.get<std::string>()) == notes.end())
-                    o += "<li>" + html_escape(h.get<std::string>()) + "</li>";
+            for (const auto& h : json_texts(t, "hints"))
+                if (std::find(notes.begin(), notes.end(), h) == notes.end()) o += "<li>" + html_escape(h) + "</li>";
             o += "</ul>";
         }
-        o += fmt::format("</td><td class=\"pts\">{}/{}</td></tr>\n", t.value("points", 0), t.value("max_points", 0));
+        o += fmt::format("</td><td class=\"pts\">{}/{}</td></tr>\n", json_int(t, "points"), json_int(t, "max_points"));
     }
     o += "</table>\n";
     std::map<std::string, int> outcomes;
-    for (const auto& l : g.value("lines", json::array())) ++outcomes[json_text(l, "outcome")];
+    for (const auto& l : json_array(g, "lines")) ++outcomes[json_text(l, "outcome")];
     std::string counts;
     for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
     if (!counts.empty()) o += "<p class=\"lines\">The submission's lines: " + html_escape(counts) + ".</p>\n";
@@ -426,14 +423,14 @@ bool write_page(const std::string& recorded, std::string* error) {
     const std::string& name = lab->lab;
     std::map<int, std::string> badges;  // a graded test's step: its points
     if (grade) {
-        for (const auto& t : grade->value("tests", json::array()))
-            if (const int n = t.value("step", 0); n > 0)
-                badges[n] = fmt::format("{}/{} points", t.value("points", 0), t.value("max_points", 0));
+        for (const auto& t : json_array(*grade, "tests"))
+            if (const int n = json_int(t, "step"); n > 0)
+                badges[n] = fmt::format("{}/{} points", json_int(t, "points"), json_int(t, "max_points"));
         std::map<std::string, int> outcomes;  // the lines' step: what became of them
-        for (const auto& l : grade->value("lines", json::array())) ++outcomes[json_text(l, "outcome")];
+        for (const auto& l : json_array(*grade, "lines")) ++outcomes[json_text(l, "outcome")];
         std::string counts;
         for (const auto& [what, n] : outcomes) counts += fmt::format("{}{} {}", counts.empty() ? "" : ", ", n, what);
-        if (const int n = grade->value("lines_step", 0); n > 0) badges[n] = counts.empty() ? "no lines" : counts;
+        if (const int n = json_int(*grade, "lines_step"); n > 0) badges[n] = counts.empty() ? "no lines" : counts;
     }
     std::string steps, nav;
     int passed = 0;
@@ -451,7 +448,7 @@ bool write_page(const std::string& recorded, std::string* error) {
     if (grade) {
         const std::string who = html_escape(json_text(*grade, "name")), lab_title = html_escape(lab->title);
         page += fmt::format("<title>tapvs grade {}: {}/{}</title>\n<style>{}</style></head><body>\n", who,
-                            grade->value("score", 0), grade->value("max_score", 0), kCss);
+                            json_int(*grade, "score"), json_int(*grade, "max_score"), kCss);
         page += fmt::format("<header><h1>{}: graded in lab {}</h1>\n<p class=\"about\">{} ({})</p>\n", who,
                             html_escape(json_text(*grade, "lab").empty() ? name : json_text(*grade, "lab")), lab_title,
                             html_escape(json_text(*grade, "path")));

@@ -1,6 +1,7 @@
 // lab.json and step.json: what the runner writes is what the report and the grader read back.
 #include <catch2/catch.hpp>
 
+#include "tapvs/lab/json_file.hpp"
 #include "tapvs/lab/record.hpp"
 
 using namespace tapvs::lab;
@@ -117,4 +118,22 @@ TEST_CASE("a hand-edited recording reads with defaults where a field is missing 
     const LabJson l = lab_from_json(nlohmann::json::parse(R"({"steps_total": 4, "hosts": {"a": 1}})"));
     CHECK(l.steps_asked == 4);  // not said: every step
     CHECK(l.hosts.empty());
+}
+
+TEST_CASE("json_file: a field of the wrong type, or not there, reads as its fallback", "[lab][record]") {
+    const auto j = nlohmann::json::parse(
+        R"({"score":"7","ok":1,"t0":"x","notes":["a",2,"b"],"tests":{"name":"x"},"step":4,"name":"n"})");
+    CHECK(json_int(j, "score") == 0);
+    CHECK(json_int(j, "step") == 4);
+    CHECK(json_int(j, "missing", -1) == -1);
+    CHECK_FALSE(json_flag(j, "ok"));
+    CHECK(json_number(j, "t0") == 0.0);
+    CHECK(json_texts(j, "notes") == std::vector<std::string>{"a", "b"});
+    CHECK(json_array(j, "tests").empty());
+    CHECK(json_text(j, "name") == "n");
+    // Not an object at all.
+    const auto list = nlohmann::json::parse("[1,2]");
+    CHECK(json_text(list, "name").empty());
+    CHECK(json_array(list, "tests").empty());
+    CHECK(json_file_text(nlohmann::json{{"a", 1}}) == "{\n  \"a\": 1\n}\n");
 }
